@@ -62,6 +62,11 @@ modules: sync
 	@echo "pvirq: modules for $(KREL):"; \
 	 find $(KBUILD_DIR)/drivers $(KBUILD_DIR)/arch -name '*.ko' | sed 's|^$(TOP)/|  |'
 
+# Install into /lib/modules/<release>/updates and refresh module maps.
+install: modules
+	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR) $(PVIRQ_CONFIGS) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KREL)
+
 # Test-only modules: the guest transport and the VM tier's own self-tests.
 test-modules: modules
 	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR)/tools/testing/pvirq/vm/selftest \
@@ -72,6 +77,9 @@ test-modules: modules
 # Where the .ko files of one kernel are, for the VM tier.
 print-kbuild-dir:
 	@echo $(KBUILD_DIR)
+
+print-kdir:
+	@echo $(KDIR)
 
 host:
 	$(MAKE) -C tools/testing/pvirq/host
@@ -99,5 +107,5 @@ clean:
 	-$(MAKE) -s -C tools/testing/pvirq/unit clean
 	-$(MAKE) -s -C tools/testing/pvirq/bench clean
 
-.PHONY: all deps deps-ok sync modules test-modules print-kbuild-dir host demo \
+.PHONY: all deps deps-ok sync modules install test-modules print-kbuild-dir print-kdir host demo \
 	check check-unit check-vm lint bench clean

@@ -18,11 +18,13 @@
 #ifndef _PVIRQ_PVI_ABI_H
 #define _PVIRQ_PVI_ABI_H
 
+#include <linux/bits.h>
+
 #define PVI_KVM_SIGNATURE	"KVMKVMKVM\0\0\0"
 #define PVI_CPUID_LEAF_OFFSET	0x80
 #define PVI_CPUID_MAGIC		0x31495650	/* "PVI1" little endian */
 
-#define PVI_F_ALLOWLIST		(1U << 0)	/* receiver allowlists */
-#define PVI_F_RATE_LIMIT	(1U << 1)	/* per-sender rate limit */
+#define PVI_F_ALLOWLIST		BIT(0)		/* receiver allowlists */
+#define PVI_F_RATE_LIMIT	BIT(1)		/* per-sender rate limit */
 
 #endif /* _PVIRQ_PVI_ABI_H */

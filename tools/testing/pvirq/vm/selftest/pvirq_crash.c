@@ -20,9 +20,9 @@ static int __init pvirq_crash_init(void)
 {
 	pr_info("mode %s\n", mode);
 	if (!strcmp(mode, "oops")) {
-		int *volatile p = NULL;
+		int *p = NULL;
 
-		return *p;
+		return READ_ONCE(*p);
 	}
 	if (!strcmp(mode, "hang")) {
 		local_irq_disable();
