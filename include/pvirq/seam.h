@@ -76,6 +76,7 @@ struct pvirq_hcall {
 /**
  * struct pvirq_seam_ops - a test transport's implementation of the seam
  * @name: shown in the log when a driver picks the transport up
+ * @owner: the transport's module; drivers never unbind its devices
  * @cpuid: fill @regs (eax, ebx, ecx, edx) for @leaf/@subleaf
  * @read_msr: read @msr; -EIO where the instruction would fault
  * @write_msr: write @msr; -EIO where the instruction would fault
@@ -85,6 +86,7 @@ struct pvirq_hcall {
  */
 struct pvirq_seam_ops {
 	const char *name;
+	struct module *owner;
 	void (*cpuid)(u32 leaf, u32 subleaf, u32 regs[4]);
 	int (*read_msr)(u32 msr, u64 *val);
 	int (*write_msr)(u32 msr, u64 val);

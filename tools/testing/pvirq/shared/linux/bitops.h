@@ -15,7 +15,6 @@
 static inline unsigned long __ffs(unsigned long w) { return __builtin_ctzl(w); }
 static inline unsigned long __fls(unsigned long w) { return 63 - __builtin_clzl(w); }
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
-static inline int ffs(int x) { return __builtin_ffs(x); }
 static inline unsigned int hweight64(u64 w) { return __builtin_popcountll(w); }
 static inline unsigned int hweight_long(unsigned long w) { return __builtin_popcountl(w); }
 

@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Event channels for pvhvm_irq: shared_info, each vCPU's vcpu_info, the
+ * vector each vCPU takes its upcall on, and dispatch of each pending port
+ * to the Linux IRQ of the pirq bound to it.
+ *
+ * A module cannot take a system vector, so each CPU gets a managed per-CPU
+ * IRQ from x86_vector_domain and Xen is told its vector: per vCPU with
+ * HVMOP_set_evtchn_upcall_vector where CPUID offers it, else the one
+ * domain-wide callback vector of HVM_PARAM_CALLBACK_IRQ, which then must be
+ * the same number on every CPU.  The scan itself (2-level or FIFO) is pure
+ * logic in evtchn_2l.c / evtchn_fifo.c, behind struct pvhvm_evtchn_ops.
+ *
+ * shared_info is put over a page of ours with XENMEM_add_to_physmap.  Xen
+ * then owns that frame for good (the RAM behind it is gone), so the page is
+ * never given back to the allocator: one page per load of the module.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/bitmap.h>
+#include <linux/delay.h>
+#include <asm/apic.h>
+#include <asm/irqdomain.h>
+#include <asm/hw_irq.h>
+#include <xen/interface/xen.h>
+#include <asm/xen/cpuid.h>
+#include <xen/interface/memory.h>
+#include <xen/interface/hvm/hvm_op.h>
+#include <xen/interface/hvm/params.h>
+#include <xen/interface/physdev.h>
+#include <pvirq/seam.h>
+
+#include "pvhvm.h"
+#include "hcall.h"
+
+/* HVM_PARAM_CALLBACK_IRQ value type "vector", in bits 63:56 */
+#define PVHVM_CALLBACK_VIA_VECTOR	(2ULL << 56)
+
+/**
+ * struct pvhvm_cpu - one CPU's upcall
+ * @irq: the managed vector IRQ, 0 until the CPU was first online
+ * @vector: its vector as last registered with Xen, 0 if none
+ * @vcpu_id: Xen's id of this vCPU
+ * @bound: 2-level: bitmap of the ports bound to this CPU
+ *
+ * Set up in the CPU's hotplug callbacks, torn down at exit.
+ */
+struct pvhvm_cpu {
+	unsigned int irq;
+	u8 vector;
+	u32 vcpu_id;
+	unsigned long *bound;
+};
+
+/**
+ * struct pvhvm_events - event channel state
+ * @si_page: the page shared_info was put over; deliberately never freed
+ * @cpu: per CPU, nr_cpu_ids entries
+ * @ecpu: the scan's per-CPU state, nr_cpu_ids entries
+ * @percpu_vector: Xen takes a vector per vCPU (else one callback vector)
+ * @callback_vector: the domain-wide vector, when !@percpu_vector
+ * @hp_state: our dynamic CPU hotplug state, or 0
+ * @budget_ipis: upcalls re-raised because a pass ran out of budget
+ *
+ * Written at init and in CPU hotplug callbacks (serialized by the hotplug
+ * core); the upcall reads @ecpu of its own CPU only.
+ */
+struct pvhvm_events {
+	struct page *si_page;
+	struct pvhvm_cpu *cpu;
+	struct pvhvm_evtchn_cpu *ecpu;
+	bool percpu_vector;
+	u8 callback_vector;
+	int hp_state;
+	atomic64_t budget_ipis;
+};
+
+static struct pvhvm_events ev;
+
+u32 pvhvm_xen_vcpu_id(unsigned int cpu)
+{
+	return ev.cpu[cpu].vcpu_id;
+}
+
+static void pvhvm_dispatch(void *ctx, evtchn_port_t port)
+{
+	struct pvhvm_pirq *p = xa_load(&pvhvm_irqs.ports, port);
+
+	if (unlikely(!p)) {
+		atomic64_inc(&pvhvm_irqs.spurious);
+		return;
+	}
+	atomic64_inc(&p->events);
+	generic_handle_irq(p->irq);
+}
+
+static irqreturn_t pvhvm_upcall(int irq, void *data)
+{
+	unsigned int cpu = smp_processor_id();
+	struct pvhvm_evtchn_cpu *c = &ev.ecpu[cpu];
+
+	pvhvm_irqs.evtchn.ops->handle_events(c, PVHVM_EVTCHN_BUDGET,
+					     pvhvm_dispatch, NULL);
+	/* Work left over: take it in a fresh interrupt, not in a loop here. */
+	if (c->more) {
+		atomic64_inc(&ev.budget_ipis);
+		apic->send_IPI(cpu, ev.cpu[cpu].vector);
+	}
+	return IRQ_HANDLED;
+}
+
+static int pvhvm_alloc_upcall_irq(unsigned int cpu)
+{
+	struct irq_alloc_info info = {};
+	struct irq_affinity_desc aff = { .is_managed = 1 };
+	int irq, ret;
+
+	cpumask_copy(&aff.mask, cpumask_of(cpu));
+	irq = __irq_domain_alloc_irqs(x86_vector_domain, -1, 1, cpu_to_node(cpu),
+				      &info, false, &aff);
+	if (irq < 0) {
+		pr_err("cpu %u: no vector for the event upcall: %d\n", cpu, irq);
+		return irq;
+	}
+	/* The vector domain leaves handle_bad_irq; edge acks the local APIC. */
+	irq_set_handler(irq, handle_edge_irq);
+	ret = request_irq(irq, pvhvm_upcall, IRQF_NO_THREAD | IRQF_NO_SUSPEND,
+			  "pvhvm-upcall", &ev);
+	if (ret) {
+		pr_err("cpu %u: request_irq(%d) for the upcall failed: %d\n",
+		       cpu, irq, ret);
+		irq_dispose_mapping(irq);
+		return ret;
+	}
+	ev.cpu[cpu].irq = irq;
+	return 0;
+}
+
+static void pvhvm_free_upcall_irq(unsigned int cpu)
+{
+	unsigned int irq = ev.cpu[cpu].irq;
+
+	if (!irq)
+		return;
+	free_irq(irq, &ev);
+	irq_dispose_mapping(irq);
+	ev.cpu[cpu].irq = 0;
+}
+
+static void pvhvm_events_free_irqs(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		pvhvm_free_upcall_irq(cpu);
+}
+
+static int pvhvm_register_vector(unsigned int cpu, u8 vector)
+{
+	struct xen_hvm_evtchn_upcall_vector uv = {
+		.vcpu = ev.cpu[cpu].vcpu_id,
+		.vector = vector,
+	};
+	long ret;
+
+	ret = pvhvm_hc_hvm_op(HVMOP_set_evtchn_upcall_vector, &uv, sizeof(uv));
+	if (ret)
+		pr_err("HVMOP_set_evtchn_upcall_vector(vcpu %u, vector 0x%x) failed: %ld\n",
+		       uv.vcpu, vector, ret);
+	return ret;
+}
+
+static int pvhvm_set_callback_vector(u8 vector)
+{
+	struct xen_hvm_param hp = {
+		.domid = DOMID_SELF,
+		.index = HVM_PARAM_CALLBACK_IRQ,
+		.value = vector ? PVHVM_CALLBACK_VIA_VECTOR | vector : 0,
+	};
+	long ret;
+
+	ret = pvhvm_hc_hvm_op(HVMOP_set_param, &hp, sizeof(hp));
+	if (ret)
+		pr_err("HVMOP_set_param(CALLBACK_IRQ, 0x%llx) failed: %ld\n",
+		       hp.value, ret);
+	return ret;
+}
+
+static u8 pvhvm_irq_vector(unsigned int irq)
+{
+	return irqd_cfg(irq_get_irq_data(irq))->vector;
+}
+
+/* Runs on @cpu itself: CPUID and the scan state are per vCPU. */
+static int pvhvm_cpu_online(unsigned int cpu)
+{
+	struct pvhvm_cpu *pc = &ev.cpu[cpu];
+	u32 regs[4];
+	u8 vector;
+	int ret;
+
+	pc->vcpu_id = cpu;
+	if (pvhvm_xen.hvm_features & XEN_HVM_CPUID_VCPU_ID_PRESENT) {
+		pvirq_cpuid(pvhvm_xen.cpuid_base + 4, 0, regs);
+		pc->vcpu_id = regs[1];
+	}
+	if (pc->vcpu_id >= MAX_VIRT_CPUS) {
+		pr_err("cpu %u: Xen vCPU id %u is beyond the %u vcpu_info slots of shared_info\n",
+		       cpu, pc->vcpu_id, MAX_VIRT_CPUS);
+		return -ERANGE;
+	}
+	if (!pc->irq) {
+		ret = pvhvm_alloc_upcall_irq(cpu);
+		if (ret)
+			return ret;
+	}
+	ret = pvhvm_evtchn_2l_cpu_init(&pvhvm_irqs.evtchn, cpu,
+				       &pvhvm_irqs.evtchn.l2.si->vcpu_info[pc->vcpu_id],
+				       pc->bound);
+	if (ret)
+		return ret;
+
+	/* A managed vector may change across offline/online: re-read it. */
+	vector = pvhvm_irq_vector(pc->irq);
+	if (ev.percpu_vector) {
+		ret = pvhvm_register_vector(cpu, vector);
+		if (ret)
+			return ret;
+	} else if (vector != ev.callback_vector) {
+		pr_err("cpu %u got vector 0x%x, but Xen's one callback vector is 0x%x; no per-vCPU upcall vectors on this host\n",
+		       cpu, vector, ev.callback_vector);
+		return -EBUSY;
+	}
+	pc->vector = vector;
+	return 0;
+}
+
+static int pvhvm_cpu_offline(unsigned int cpu)
+{
+	/*
+	 * Ports bound here are moved by the IRQ core, which calls our
+	 * irq_set_affinity for every IRQ affine to a dying CPU.
+	 */
+	ev.cpu[cpu].vector = 0;
+	return 0;
+}
+
+static int pvhvm_shared_info_init(void)
+{
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_shared_info,
+		.idx = 0,
+	};
+	long ret;
+
+	ev.si_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!ev.si_page)
+		return -ENOMEM;
+	xatp.gpfn = page_to_pfn(ev.si_page);
+	ret = pvhvm_hc_memory_op(XENMEM_add_to_physmap, &xatp, sizeof(xatp));
+	if (ret) {
+		pr_err("XENMEM_add_to_physmap(shared_info, gpfn 0x%lx) failed: %ld\n",
+		       (unsigned long)xatp.gpfn, ret);
+		__free_page(ev.si_page);
+		ev.si_page = NULL;
+		return ret;
+	}
+	return 0;
+}
+
+static void pvhvm_free_cpus(void)
+{
+	unsigned int cpu;
+
+	if (!ev.cpu)
+		return;
+	for_each_possible_cpu(cpu)
+		bitmap_free(ev.cpu[cpu].bound);
+	kfree(ev.cpu);
+	ev.cpu = NULL;
+	kfree(ev.ecpu);
+	ev.ecpu = NULL;
+}
+
+static int pvhvm_alloc_cpus(void)
+{
+	unsigned int cpu;
+
+	ev.cpu = kcalloc(nr_cpu_ids, sizeof(*ev.cpu), GFP_KERNEL);
+	ev.ecpu = kcalloc(nr_cpu_ids, sizeof(*ev.ecpu), GFP_KERNEL);
+	if (!ev.cpu || !ev.ecpu)
+		goto out_free;
+	for_each_possible_cpu(cpu) {
+		ev.cpu[cpu].bound = bitmap_zalloc(EVTCHN_2L_NR_CHANNELS, GFP_KERNEL);
+		if (!ev.cpu[cpu].bound)
+			goto out_free;
+	}
+	return 0;
+
+out_free:
+	pvhvm_free_cpus();
+	return -ENOMEM;
+}
+
+/*
+ * With one domain-wide callback vector every CPU must own the same vector
+ * number.  The vector allocator usually hands out the same lowest free
+ * vector on identical CPUs; if it did not, say so rather than lose events.
+ */
+static int pvhvm_pick_callback_vector(void)
+{
+	unsigned int cpu;
+	int ret;
+
+	for_each_online_cpu(cpu) {
+		if (!ev.cpu[cpu].irq) {
+			ret = pvhvm_alloc_upcall_irq(cpu);
+			if (ret)
+				return ret;
+		}
+	}
+	ev.callback_vector = pvhvm_irq_vector(ev.cpu[cpumask_first(cpu_online_mask)].irq);
+	return pvhvm_set_callback_vector(ev.callback_vector);
+}
+
+int pvhvm_events_init(void)
+{
+	int ret;
+
+	ret = pvhvm_alloc_cpus();
+	if (ret)
+		return ret;
+	ret = pvhvm_shared_info_init();
+	if (ret)
+		goto out_free_cpus;
+	ret = pvhvm_evtchn_2l_init(&pvhvm_irqs.evtchn, page_address(ev.si_page),
+				   ev.ecpu, nr_cpu_ids);
+	if (ret)
+		goto out_free_cpus;
+
+	ev.percpu_vector = pvhvm_xen.hvm_features & XEN_HVM_CPUID_UPCALL_VECTOR;
+	if (!ev.percpu_vector) {
+		ret = pvhvm_pick_callback_vector();
+		if (ret)
+			goto out_free_irqs;
+	}
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "xen/pvhvm_irq:online",
+				pvhvm_cpu_online, pvhvm_cpu_offline);
+	if (ret < 0) {
+		pr_err("CPU hotplug state setup failed: %d\n", ret);
+		goto out_clear_callback;
+	}
+	ev.hp_state = ret;
+	pr_info("event channels: %s ABI, upcall %s\n",
+		pvhvm_irqs.evtchn.ops->name,
+		ev.percpu_vector ? "vector per vCPU (HVMOP_set_evtchn_upcall_vector)" :
+				   "on one callback vector (HVM_PARAM_CALLBACK_IRQ)");
+	return 0;
+
+out_clear_callback:
+	if (!ev.percpu_vector)
+		pvhvm_set_callback_vector(0);
+out_free_irqs:
+	pvhvm_events_free_irqs();
+out_free_cpus:
+	pvhvm_free_cpus();
+	return ret;
+}
+
+void pvhvm_events_exit(void)
+{
+	if (ev.hp_state > 0)
+		cpuhp_remove_state(ev.hp_state);
+	ev.hp_state = 0;
+	/*
+	 * Xen has no way to unset a per-vCPU upcall vector; with every port
+	 * closed first nothing raises it any more.
+	 */
+	if (!ev.percpu_vector)
+		pvhvm_set_callback_vector(0);
+	pvhvm_events_free_irqs();
+	pvhvm_free_cpus();
+}
+
+/**
+ * pvhvm_evtchn_bind() - bind @p's pirq to a new event channel
+ * @p: the pirq, not bound
+ *
+ * The port starts masked and delivering to the CPU whose vCPU Xen binds
+ * new ports to (vCPU 0); pvhvm_evtchn_unmask() and pvhvm_evtchn_move() do
+ * the rest.  Sleeps; called with pvhvm_irqs.lock held.
+ */
+int pvhvm_evtchn_bind(struct pvhvm_pirq *p)
+{
+	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
+	struct evtchn_bind_pirq bp = {
+		.pirq = p->pirq,
+		.flags = p->kind == PVHVM_GSI_LEVEL ? BIND_PIRQ__WILL_SHARE : 0,
+	};
+	struct physdev_irq_status_query sq = { .irq = p->pirq };
+	struct evtchn_close cl;
+	long ret;
+
+	lockdep_assert_held(&pvhvm_irqs.lock);
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_bind_pirq, &bp, sizeof(bp));
+	if (ret) {
+		pr_err("EVTCHNOP_bind_pirq(pirq %u, flags 0x%x) failed: %ld\n",
+		       p->pirq, bp.flags, ret);
+		return ret;
+	}
+	cl.port = bp.port;
+	if (!bp.port) {
+		pr_err("EVTCHNOP_bind_pirq(pirq %u) returned port 0, which is reserved\n",
+		       p->pirq);
+		ret = -EPROTO;
+		goto out_close;
+	}
+	ret = ec->ops->setup(ec, bp.port);
+	if (ret) {
+		pr_err("host bound pirq %u to port %u, beyond the %s ABI's %u ports\n",
+		       p->pirq, bp.port, ec->ops->name, ec->nr_ports);
+		goto out_close;
+	}
+	ec->ops->mask(ec, bp.port);
+	ret = xa_insert(&pvhvm_irqs.ports, bp.port, p, GFP_KERNEL);
+	if (ret) {
+		pr_err("host bound pirq %u to port %u, which pirq %u already has\n",
+		       p->pirq, bp.port,
+		       ((struct pvhvm_pirq *)xa_load(&pvhvm_irqs.ports, bp.port))->pirq);
+		goto out_close;
+	}
+	ret = pvhvm_hc_physdev_op(PHYSDEVOP_irq_status_query, &sq, sizeof(sq));
+	if (ret) {
+		pr_err("PHYSDEVOP_irq_status_query(pirq %u) failed: %ld\n",
+		       p->pirq, ret);
+		goto out_erase;
+	}
+	p->needs_eoi = sq.flags & XENIRQSTAT_needs_eoi;
+	ret = ec->ops->bind_to_cpu(ec, bp.port, 0, PVHVM_EVTCHN_NO_CPU);
+	if (ret)
+		goto out_erase;
+	p->cpu = 0;
+	p->port = bp.port;
+	return 0;
+
+out_erase:
+	xa_erase(&pvhvm_irqs.ports, bp.port);
+out_close:
+	if (pvhvm_hc_evtchn_op(EVTCHNOP_close, &cl, sizeof(cl)))
+		pr_err("EVTCHNOP_close(port %u) failed while unwinding\n", cl.port);
+	return ret;
+}
+
+/**
+ * pvhvm_evtchn_close() - close @p's event channel
+ * @p: a pirq bound by pvhvm_evtchn_bind()
+ *
+ * Sleeps (waits for upcalls that may still see the port); called with
+ * pvhvm_irqs.lock held.
+ */
+void pvhvm_evtchn_close(struct pvhvm_pirq *p)
+{
+	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
+	struct evtchn_close cl = { .port = p->port };
+	long ret;
+	int i;
+
+	lockdep_assert_held(&pvhvm_irqs.lock);
+	if (!p->port)
+		return;
+	ec->ops->mask(ec, p->port);
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_close, &cl, sizeof(cl));
+	if (ret)
+		pr_err("EVTCHNOP_close(port %u of pirq %u) failed: %ld\n",
+		       p->port, p->pirq, ret);
+	ec->ops->clear_pending(ec, p->port);
+	/* FIFO: an event still linked on a queue is dropped by the next pass. */
+	for (i = 0; i < 100; i++) {
+		if (ec->ops->remove(ec, p->port, p->cpu) != -EBUSY)
+			break;
+		msleep(1);
+	}
+	xa_erase(&pvhvm_irqs.ports, p->port);
+	/* An upcall may hold @p from the table: let it finish. */
+	synchronize_rcu();
+	p->port = 0;
+	p->cpu = PVHVM_EVTCHN_NO_CPU;
+}
+
+/**
+ * pvhvm_evtchn_move() - have @p's port deliver to @cpu
+ * @p: a bound pirq
+ * @cpu: an online CPU
+ * @masked: leave the port masked afterwards
+ *
+ * Atomic context allowed (runs from irq_set_affinity under the descriptor
+ * lock, which also serializes moves of one port).
+ */
+int pvhvm_evtchn_move(struct pvhvm_pirq *p, unsigned int cpu, bool masked)
+{
+	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
+	struct evtchn_bind_vcpu bv = {
+		.port = p->port,
+		.vcpu = ev.cpu[cpu].vcpu_id,
+	};
+	long ret;
+
+	if (!p->port || p->cpu == cpu)
+		return 0;
+	ec->ops->mask(ec, p->port);
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_bind_vcpu, &bv, sizeof(bv));
+	if (ret) {
+		pr_err("EVTCHNOP_bind_vcpu(port %u of pirq %u, vcpu %u) failed: %ld\n",
+		       p->port, p->pirq, bv.vcpu, ret);
+	} else {
+		ec->ops->bind_to_cpu(ec, p->port, cpu, p->cpu);
+		p->cpu = cpu;
+	}
+	if (!masked)
+		pvhvm_evtchn_unmask(p);
+	return ret;
+}
+
+/* Atomic context allowed. */
+void pvhvm_evtchn_mask(struct pvhvm_pirq *p)
+{
+	if (p->port)
+		pvhvm_irqs.evtchn.ops->mask(&pvhvm_irqs.evtchn, p->port);
+}
+
+/* Atomic context allowed.  Xen re-delivers a pending event on unmask. */
+void pvhvm_evtchn_unmask(struct pvhvm_pirq *p)
+{
+	struct evtchn_unmask um = { .port = p->port };
+	long ret;
+
+	if (!p->port)
+		return;
+	if (!pvhvm_irqs.evtchn.ops->unmask(&pvhvm_irqs.evtchn, p->port))
+		return;
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_unmask, &um, sizeof(um));
+	if (ret)
+		pr_err_ratelimited("EVTCHNOP_unmask(port %u) failed: %ld\n",
+				   um.port, ret);
+}
