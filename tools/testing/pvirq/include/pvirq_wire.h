@@ -81,6 +81,14 @@ enum pvirq_wire_op {
 };
 
 /*
+ * HELLO, optionally: a1 = bus address of the virtual PCI bus's MMIO window
+ * (BAR2 + PVIRQ_WIRE_BAR_OFF as the guest's PCI core sees it) when a2 has
+ * PVIRQ_HELLO_WINDOW.  Without it the host takes bus address == guest
+ * physical address and finds the window from BAR2's natural alignment.
+ */
+#define PVIRQ_HELLO_WINDOW	0x1
+
+/*
  * Hypercall buffers: buf_len[i] bytes at slot offset PVIRQ_WIRE_BUF_OFF(i);
  * buf_arg[i] names the hypercall argument (0..4, i.e. a2..a6) that refers to
  * it, 0xff when unused.  The host writes OUT buffers back in place.

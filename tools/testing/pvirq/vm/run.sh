@@ -9,7 +9,8 @@
 #
 # Each test script starts with a header line
 #   # pvirq-vm: smp=2 mem=512 host=base guests=1 kernels=6.1,6.12 timeout=90
-# (all optional; host=none boots a guest with no hypervisor at all).  With
+# (all optional; host=none boots a guest with no hypervisor at all;
+# devices=edu,edu adds emulated QEMU devices).  With
 # guests=N the same script runs in N guests, $PVIRQ_GUEST = g0, g1, ...,
 # attached to one host.  A boot fails -- whatever its scripts printed --
 # when a guest times out, panics, or logs an oops, BUG, WARNING, KASAN,
@@ -137,7 +138,7 @@ emit() { # ok|not-ok text
 # run_boot SCRIPT KVER: sets BOOT_RESULT (ok|timeout|panic|oops|warn|nodone|host)
 # and BOOT_REASON; guest consoles in $WORK/<name>-<guest>.log
 run_boot() {
-	local script=$1 kver=$2 name smp mem host guests tmo img base tinit i g
+	local script=$1 kver=$2 name smp mem host guests tmo img base tinit i g devices
 	local log pids_done start
 	name=$(basename "$script" .sh)
 	smp=$(hdr "$script" smp 1)
@@ -145,6 +146,7 @@ run_boot() {
 	host=$(hdr "$script" host none)
 	guests=$(hdr "$script" guests 1)
 	tmo=$(hdr "$script" timeout 90)
+	devices=$(hdr "$script" devices "")
 	img=$(kimg "$kver")
 	base=$(base_initrd "$kver") || return 1
 	tinit=$WORK/t-$name.cpio.gz
@@ -187,9 +189,12 @@ run_boot() {
 	for ((i = 0; i < guests; i++)); do
 		g=g$i
 		log=$WORK/$kver-$name-$g.log
-		local extra=()
+		local extra=() dev
+		for dev in ${devices//,/ }; do
+			extra+=(-device "$dev")
+		done
 		if [ "$host" != none ]; then
-			extra=(-object "memory-backend-file,id=mem,size=${mem}M,mem-path=$hdir/$g.ram,share=on"
+			extra+=(-object "memory-backend-file,id=mem,size=${mem}M,mem-path=$hdir/$g.ram,share=on"
 			       -machine memory-backend=mem
 			       -chardev "socket,path=$hdir/$g.ivshmem,id=ivs"
 			       -device ivshmem-doorbell,chardev=ivs,vectors=2)
@@ -283,8 +288,9 @@ for script in "${TESTS[@]}"; do
 				"not ok "*) emit not-ok "[$kver g$i] $name: ${line#not ok * - }" ;;
 				"# pvirq-vm:"*) ;;
 				"#"*) echo "$line" ;;
+				"| "*) echo "$line" ;;
 				esac
-			done < <(grep -aE '^(ok |not ok |#)' "$log")
+			done < <(grep -aE '^(ok |not ok |#|\| )' "$log")
 		done
 		if [ "$BOOT_RESULT" = ok ]; then
 			emit ok "[$kver] $name: guests finished cleanly in ${BOOT_SECONDS}s, kernel log clean"
