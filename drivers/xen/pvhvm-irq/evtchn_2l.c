@@ -124,32 +124,16 @@ evtchn_2l_active(const xen_ulong_t *pending, const xen_ulong_t *mask,
 }
 
 /*
- * Take the ports in @bits (of word @w), lowest first, until the budget
- * runs out.  Returns the bits not looked at; *@left tells whether the
- * budget ran out, *@next is the port after the last one taken.
+ * One pass visits the flagged words in circular order from the resume
+ * word w0: w0's ports from the resume point up, the other words, then
+ * w0's ports below the resume point, read afresh.  Each port is looked at
+ * once per pass.  After a budget stop the next call resumes at the first
+ * port not looked at, which is what makes the order fair.
+ * Events raised meanwhile flag their word again and set upcall_pending,
+ * so another pass follows while budget is left; a pass that takes nothing
+ * costs a unit of budget, which bounds the work even if the host keeps
+ * flagging words with nothing in them.
  */
-static __always_inline xen_ulong_t
-evtchn_2l_take(xen_ulong_t *pending, unsigned int w, xen_ulong_t bits,
-	       unsigned int *left, unsigned int *next,
-	       pvhvm_evtchn_handler_t fn, void *ctx)
-{
-	evtchn_port_t base = w * WORD_BITS;
-
-	while (bits) {
-		evtchn_port_t port = base + __ffs(bits);
-
-		bits &= bits - 1;
-		/* Lost a race with a clear_pending, or a rebind: not ours. */
-		if (unlikely(!sync_test_and_clear_bit(port, pending)))
-			continue;
-		fn(ctx, port);
-		*next = port + 1;
-		if (unlikely(!--*left))
-			break;
-	}
-	return bits;
-}
-
 static unsigned int evtchn_2l_handle_events(struct pvhvm_evtchn_cpu *c,
 					    unsigned int budget,
 					    pvhvm_evtchn_handler_t fn,
@@ -160,9 +144,9 @@ static unsigned int evtchn_2l_handle_events(struct pvhvm_evtchn_cpu *c,
 	const unsigned long *bound = c->l2.bound;
 	xen_ulong_t *pending = s->evtchn_pending;
 	const xen_ulong_t *mask = s->evtchn_mask;
-	unsigned int next = c->l2.next, left = budget, extra = 0;
-	unsigned int w0, b0, w;
-	xen_ulong_t rest, bits, low, reflag;
+	unsigned int next = c->l2.next, left = budget, pass_left, extra = 0;
+	unsigned int w0, k, base = 0;
+	xen_ulong_t rest, bits = 0, low, low_mask, reflag;
 
 	c->more = false;
 	if (unlikely(!budget)) {
@@ -170,58 +154,73 @@ static unsigned int evtchn_2l_handle_events(struct pvhvm_evtchn_cpu *c,
 		return 0;
 	}
 	for (;;) {
+		pass_left = left;
 		WRITE_ONCE(vi->evtchn_upcall_pending, 0);
-		/* Bit k of rest: word (w0 + k) % 64 is flagged. */
 		w0 = next / WORD_BITS % WORD_BITS;
-		b0 = next % WORD_BITS;
+		low_mask = BIT(next % WORD_BITS) - 1;
+		/* Bit k of rest: word (w0 + k) % 64 is flagged. */
 		rest = evtchn_2l_ror(xchg(&vi->evtchn_pending_sel, 0), w0);
 		low = 0;
-		w = w0;
-		if (rest & 1) {
-			rest ^= 1;
-			bits = evtchn_2l_active(pending, mask, bound, w0);
-			low = bits & (BIT(b0) - 1);
-			bits = evtchn_2l_take(pending, w0, bits ^ low, &left,
-					      &next, fn, ctx);
-			if (!left)
+		bits = 0;
+		/* One loop over events; the inner one moves to the next word. */
+		for (;;) {
+			evtchn_port_t port;
+
+			while (!bits) {
+				if (rest) {
+					k = __ffs(rest);
+					rest &= rest - 1;
+					base = (w0 + k) % WORD_BITS * WORD_BITS;
+					bits = evtchn_2l_active(pending, mask,
+								bound,
+								base / WORD_BITS);
+					if (unlikely(!k)) {
+						low = bits & low_mask;
+						bits ^= low;
+					}
+				} else if (unlikely(low)) {
+					low = 0;
+					base = w0 * WORD_BITS;
+					bits = evtchn_2l_active(pending, mask,
+								bound, w0) &
+					       low_mask;
+				} else {
+					goto pass_done;
+				}
+			}
+			port = base + __ffs(bits);
+			bits &= bits - 1;
+			/* Cleared by clear_pending, or a move. */
+			if (unlikely(!sync_test_and_clear_bit(port, pending)))
+				continue;
+			fn(ctx, port);
+			if (unlikely(!--left))
 				goto out_of_budget;
 		}
-		while (rest) {
-			w = (w0 + __ffs(rest)) % WORD_BITS;
-			rest &= rest - 1;
-			bits = evtchn_2l_active(pending, mask, bound, w);
-			bits = evtchn_2l_take(pending, w, bits, &left, &next,
-					      fn, ctx);
-			if (!left)
-				goto out_of_budget;
-		}
-		if (low) {
-			/* The first word's ports before the resume point. */
-			low = 0;
-			w = w0;
-			bits = evtchn_2l_active(pending, mask, bound, w0) &
-			       (BIT(b0) - 1);
-			bits = evtchn_2l_take(pending, w0, bits, &left, &next,
-					      fn, ctx);
-			if (!left)
-				goto out_of_budget;
-		}
-		/* Raised again meanwhile: another pass, which costs budget. */
+pass_done:
+		/*
+		 * Everything flagged was taken, so no port waits: the next
+		 * pass may start on a word boundary, and then needs no
+		 * second look at its first word.
+		 */
+		next = base + WORD_BITS;
 		if (!READ_ONCE(vi->evtchn_upcall_pending))
-			break;
-		extra++;
-		if (!--left) {
-			bits = 0;
-			goto out_of_budget;
+			goto out;
+		/* A pass that took nothing still costs a unit of budget. */
+		if (left == pass_left) {
+			extra++;
+			if (!--left)
+				goto out_of_budget;
 		}
 	}
-	goto out;
 
 out_of_budget:
+	/* Resume at the first port this pass did not look at. */
+	next = bits ? base + __ffs(bits) : base + WORD_BITS;
 	/* Flag again what this pass did not reach, for the next one. */
 	reflag = evtchn_2l_ror(rest, (WORD_BITS - w0) % WORD_BITS);
 	if (bits)
-		reflag |= BIT(w);
+		reflag |= BIT(base / WORD_BITS);
 	if (low)
 		reflag |= BIT(w0);
 	while (reflag) {
