@@ -72,7 +72,7 @@ struct pvhvm_dev {
  * @skip_owner: module of the driver we must never unbind, or %NULL
  */
 struct pvhvm_devs {
-	struct mutex lock;
+	struct mutex lock;	/* see above */
 	struct list_head list;
 	bool exiting;
 	struct module *skip_owner;
@@ -112,7 +112,7 @@ static ssize_t pvhvm_gsi_show(struct device *dev, struct device_attribute *attr,
 	mutex_unlock(&devs.lock);
 	return n;
 }
-static DEVICE_ATTR(pvhvm_gsi, 0444, pvhvm_gsi_show, NULL);
+static DEVICE_ATTR_RO(pvhvm_gsi);
 
 static bool pvhvm_dev_wanted(struct pci_dev *pdev)
 {

@@ -40,6 +40,10 @@
 #include "pvhvm.h"
 #include "hcall.h"
 
+static char *evtchn_abi = "auto";
+module_param(evtchn_abi, charp, 0444);
+MODULE_PARM_DESC(evtchn_abi, "event channel ABI: auto (FIFO where the host has it), fifo or 2l");
+
 /* HVM_PARAM_CALLBACK_IRQ value type "vector", in bits 63:56 */
 #define PVHVM_CALLBACK_VIA_VECTOR	(2ULL << 56)
 
@@ -49,6 +53,8 @@
  * @vector: its vector as last registered with Xen, 0 if none
  * @vcpu_id: Xen's id of this vCPU
  * @bound: 2-level: bitmap of the ports bound to this CPU
+ * @vi: this vCPU's vcpu_info, in shared_info
+ * @fifo_cb: FIFO: this vCPU's control block page, registered with Xen
  *
  * Set up in the CPU's hotplug callbacks, torn down at exit.
  */
@@ -57,6 +63,8 @@ struct pvhvm_cpu {
 	u8 vector;
 	u32 vcpu_id;
 	unsigned long *bound;
+	struct vcpu_info *vi;
+	void *fifo_cb;
 };
 
 /**
@@ -64,6 +72,9 @@ struct pvhvm_cpu {
  * @si_page: the page shared_info was put over; deliberately never freed
  * @cpu: per CPU, nr_cpu_ids entries
  * @ecpu: the scan's per-CPU state, nr_cpu_ids entries
+ * @fifo: the FIFO ABI is in use
+ * @fifo_pages: FIFO event array pages, %PVHVM_FIFO_MAX_PAGES slots; grown
+ *	under pvhvm_irqs.lock
  * @percpu_vector: Xen takes a vector per vCPU (else one callback vector)
  * @callback_vector: the domain-wide vector, when !@percpu_vector
  * @hp_state: our dynamic CPU hotplug state, or 0
@@ -76,6 +87,8 @@ struct pvhvm_events {
 	struct page *si_page;
 	struct pvhvm_cpu *cpu;
 	struct pvhvm_evtchn_cpu *ecpu;
+	bool fifo;
+	event_word_t **fifo_pages;
 	bool percpu_vector;
 	u8 callback_vector;
 	int hp_state;
@@ -106,6 +119,9 @@ static irqreturn_t pvhvm_upcall(int irq, void *data)
 	unsigned int cpu = smp_processor_id();
 	struct pvhvm_evtchn_cpu *c = &ev.ecpu[cpu];
 
+	/* Xen raises the upcall only when this goes 0 -> 1 (2L clears it itself). */
+	if (ev.fifo)
+		WRITE_ONCE(ev.cpu[cpu].vi->evtchn_upcall_pending, 0);
 	pvhvm_irqs.evtchn.ops->handle_events(c, PVHVM_EVTCHN_BUDGET,
 					     pvhvm_dispatch, NULL);
 	/* Work left over: take it in a fresh interrupt, not in a loop here. */
@@ -198,19 +214,144 @@ static u8 pvhvm_irq_vector(unsigned int irq)
 	return irqd_cfg(irq_get_irq_data(irq))->vector;
 }
 
+/* Xen's id of the vCPU we run on: CPUID leaf base+4 EBX where offered. */
+static u32 pvhvm_read_vcpu_id(unsigned int cpu)
+{
+	u32 regs[4];
+
+	if (!(pvhvm_xen.hvm_features & XEN_HVM_CPUID_VCPU_ID_PRESENT))
+		return cpu;
+	pvirq_cpuid(pvhvm_xen.cpuid_base + 4, 0, regs);
+	return regs[1];
+}
+
+static void pvhvm_read_vcpu_id_fn(void *data)
+{
+	*(u32 *)data = pvhvm_read_vcpu_id(smp_processor_id());
+}
+
+/* Register @cpu's FIFO control block with Xen, once: Xen keeps it. */
+static int pvhvm_fifo_init_control(unsigned int cpu)
+{
+	struct pvhvm_cpu *pc = &ev.cpu[cpu];
+	struct evtchn_init_control ic = { .offset = 0 };
+	void *cb;
+	long ret;
+
+	if (pc->fifo_cb)
+		return 0;
+	cb = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!cb)
+		return -ENOMEM;
+	ic.control_gfn = PFN_DOWN(__pa(cb));
+	ic.vcpu = pc->vcpu_id;
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_init_control, &ic, sizeof(ic));
+	if (ret) {
+		/* -ENOSYS is the expected answer of a host without FIFO. */
+		if (ret != -PVHVM_XEN_ENOSYS)
+			pr_err("EVTCHNOP_init_control(vcpu %u, gfn 0x%llx) failed: %ld\n",
+			       ic.vcpu, (unsigned long long)ic.control_gfn, ret);
+		free_page((unsigned long)cb);
+		return ret;
+	}
+	pc->fifo_cb = cb;
+	return 0;
+}
+
+/* FIFO: one more event array page, for ports beyond the array. */
+static int pvhvm_fifo_expand(void)
+{
+	struct evtchn_expand_array ea;
+	void *page;
+	long ret;
+
+	page = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	ea.array_gfn = PFN_DOWN(__pa(page));
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_expand_array, &ea, sizeof(ea));
+	if (ret) {
+		pr_err("EVTCHNOP_expand_array(gfn 0x%llx) failed: %ld\n",
+		       (unsigned long long)ea.array_gfn, ret);
+		free_page((unsigned long)page);
+		return ret;
+	}
+	/* Xen now writes into it: it is only freed after EVTCHNOP_reset. */
+	return pvhvm_evtchn_fifo_add_page(&pvhvm_irqs.evtchn, page);
+}
+
+/*
+ * FIFO where asked for and the host has it: the first CPU's control block
+ * decides.  Xen keeps the ABI until EVTCHNOP_reset.
+ */
+static int pvhvm_pick_abi(void)
+{
+	unsigned int cpu = cpumask_first(cpu_online_mask);
+	bool want_fifo = strcmp(evtchn_abi, "2l");
+	int ret;
+
+	if (strcmp(evtchn_abi, "auto") && strcmp(evtchn_abi, "fifo") &&
+	    strcmp(evtchn_abi, "2l")) {
+		pr_err("evtchn_abi=%s: use auto, fifo or 2l\n", evtchn_abi);
+		return -EINVAL;
+	}
+	if (want_fifo) {
+		smp_call_function_single(cpu, pvhvm_read_vcpu_id_fn,
+					 &ev.cpu[cpu].vcpu_id, 1);
+		ret = pvhvm_fifo_init_control(cpu);
+		if (!ret) {
+			ev.fifo_pages = kcalloc(PVHVM_FIFO_MAX_PAGES,
+						sizeof(*ev.fifo_pages), GFP_KERNEL);
+			if (!ev.fifo_pages)
+				return -ENOMEM;
+			ev.fifo = true;
+			return pvhvm_evtchn_fifo_init(&pvhvm_irqs.evtchn, ev.fifo_pages,
+						      ev.ecpu, nr_cpu_ids);
+		}
+		if (!strcmp(evtchn_abi, "fifo")) {
+			pr_err("evtchn_abi=fifo, but the host refused FIFO: %d\n", ret);
+			return ret;
+		}
+		pr_info("no FIFO event channels (%d): using 2-level\n", ret);
+	}
+	return pvhvm_evtchn_2l_init(&pvhvm_irqs.evtchn, page_address(ev.si_page),
+				    ev.ecpu, nr_cpu_ids);
+}
+
+/* After EVTCHNOP_reset, Xen is back to 2-level and lets go of our pages. */
+static void pvhvm_fifo_free(void)
+{
+	struct evtchn_reset rs = { .dom = DOMID_SELF };
+	unsigned int cpu, i;
+	long ret;
+
+	if (!ev.fifo)
+		return;
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_reset, &rs, sizeof(rs));
+	if (ret) {
+		pr_err("EVTCHNOP_reset failed: %ld; the FIFO pages stay Xen's until reboot\n",
+		       ret);
+		return;
+	}
+	for_each_possible_cpu(cpu) {
+		free_page((unsigned long)ev.cpu[cpu].fifo_cb);
+		ev.cpu[cpu].fifo_cb = NULL;
+	}
+	for (i = 0; i < pvhvm_irqs.evtchn.fifo.nr_pages; i++)
+		free_page((unsigned long)ev.fifo_pages[i]);
+	kfree(ev.fifo_pages);
+	ev.fifo_pages = NULL;
+	ev.fifo = false;
+}
+
 /* Runs on @cpu itself: CPUID and the scan state are per vCPU. */
 static int pvhvm_cpu_online(unsigned int cpu)
 {
 	struct pvhvm_cpu *pc = &ev.cpu[cpu];
-	u32 regs[4];
 	u8 vector;
 	int ret;
 
-	pc->vcpu_id = cpu;
-	if (pvhvm_xen.hvm_features & XEN_HVM_CPUID_VCPU_ID_PRESENT) {
-		pvirq_cpuid(pvhvm_xen.cpuid_base + 4, 0, regs);
-		pc->vcpu_id = regs[1];
-	}
+	pc->vcpu_id = pvhvm_read_vcpu_id(cpu);
 	if (pc->vcpu_id >= MAX_VIRT_CPUS) {
 		pr_err("cpu %u: Xen vCPU id %u is beyond the %u vcpu_info slots of shared_info\n",
 		       cpu, pc->vcpu_id, MAX_VIRT_CPUS);
@@ -221,9 +362,16 @@ static int pvhvm_cpu_online(unsigned int cpu)
 		if (ret)
 			return ret;
 	}
-	ret = pvhvm_evtchn_2l_cpu_init(&pvhvm_irqs.evtchn, cpu,
-				       &pvhvm_irqs.evtchn.l2.si->vcpu_info[pc->vcpu_id],
-				       pc->bound);
+	pc->vi = &((struct shared_info *)page_address(ev.si_page))->vcpu_info[pc->vcpu_id];
+	if (ev.fifo) {
+		ret = pvhvm_fifo_init_control(cpu);
+		if (!ret)
+			ret = pvhvm_evtchn_fifo_cpu_init(&pvhvm_irqs.evtchn, cpu,
+							 pc->fifo_cb);
+	} else {
+		ret = pvhvm_evtchn_2l_cpu_init(&pvhvm_irqs.evtchn, cpu, pc->vi,
+					       pc->bound);
+	}
 	if (ret)
 		return ret;
 
@@ -341,10 +489,9 @@ int pvhvm_events_init(void)
 	ret = pvhvm_shared_info_init();
 	if (ret)
 		goto out_free_cpus;
-	ret = pvhvm_evtchn_2l_init(&pvhvm_irqs.evtchn, page_address(ev.si_page),
-				   ev.ecpu, nr_cpu_ids);
+	ret = pvhvm_pick_abi();
 	if (ret)
-		goto out_free_cpus;
+		goto out_free_fifo;
 
 	ev.percpu_vector = pvhvm_xen.hvm_features & XEN_HVM_CPUID_UPCALL_VECTOR;
 	if (!ev.percpu_vector) {
@@ -370,6 +517,10 @@ out_clear_callback:
 		pvhvm_set_callback_vector(0);
 out_free_irqs:
 	pvhvm_events_free_irqs();
+out_free_fifo:
+	pvhvm_fifo_free();
+	kfree(ev.fifo_pages);
+	ev.fifo_pages = NULL;
 out_free_cpus:
 	pvhvm_free_cpus();
 	return ret;
@@ -387,6 +538,7 @@ void pvhvm_events_exit(void)
 	if (!ev.percpu_vector)
 		pvhvm_set_callback_vector(0);
 	pvhvm_events_free_irqs();
+	pvhvm_fifo_free();
 	pvhvm_free_cpus();
 }
 
@@ -424,6 +576,11 @@ int pvhvm_evtchn_bind(struct pvhvm_pirq *p)
 		goto out_close;
 	}
 	ret = ec->ops->setup(ec, bp.port);
+	while (ret == -ENOSPC && ev.fifo) {
+		ret = pvhvm_fifo_expand();
+		if (!ret)
+			ret = ec->ops->setup(ec, bp.port);
+	}
 	if (ret) {
 		pr_err("host bound pirq %u to port %u, beyond the %s ABI's %u ports\n",
 		       p->pirq, bp.port, ec->ops->name, ec->nr_ports);
@@ -486,7 +643,7 @@ void pvhvm_evtchn_close(struct pvhvm_pirq *p)
 	for (i = 0; i < 100; i++) {
 		if (ec->ops->remove(ec, p->port, p->cpu) != -EBUSY)
 			break;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	xa_erase(&pvhvm_irqs.ports, p->port);
 	/* An upcall may hold @p from the table: let it finish. */

@@ -129,7 +129,7 @@ static int pvhvm_pirq_mode(void)
 	} else if (!ret) {
 		pr_info("PHYSDEVOP_get_nr_pirqs says %u, too few to use; the host picks pirqs\n",
 			np.nr_pirqs);
-	} else if (ret == -ENOSYS) {
+	} else if (ret == -PVHVM_XEN_ENOSYS) {
 		pr_info("pirqs: no PHYSDEVOP_get_nr_pirqs (-ENOSYS, as on Xen); the host picks them\n");
 	} else {
 		pr_info("PHYSDEVOP_get_nr_pirqs failed: %ld; the host picks pirqs\n", ret);

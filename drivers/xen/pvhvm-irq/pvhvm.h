@@ -30,6 +30,9 @@
 #define PVHVM_XEN_SIGNATURE	"XenVMMXenVMM"
 #define PVHVM_NO_GSI		(~0U)
 
+/* "No such hypercall or sub-op", xen/include/public/errno.h (x86 value) */
+#define PVHVM_XEN_ENOSYS	38
+
 /**
  * struct pvhvm_xen - what detection learned about the hypervisor
  * @cpuid_base: Xen's CPUID base leaf
@@ -108,7 +111,7 @@ struct pvhvm_pirq {
  * @spurious: events on ports with no pirq
  */
 struct pvhvm_irqs {
-	struct mutex lock;
+	struct mutex lock;	/* see above */
 	struct xarray ports;
 	struct list_head list;
 	struct pvhvm_pirq_alloc alloc;
