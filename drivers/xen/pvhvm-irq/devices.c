@@ -11,11 +11,14 @@
  * before the bus lets ACPI undo a routing it never did, and once the driver
  * is gone the GSI is unmapped and pdev->irq cleared, as ACPI would have.
  *
- * The GSI is learnt, with no driver bound, by enabling the device once: the
- * ACPI _PRT routing then gives pdev->irq an IO-APIC IRQ, whose pin is the
- * GSI on the single IO-APIC (GSI base 0) of a Xen HVM guest; the guess is
- * confirmed with acpi_gsi_to_irq() before it is used.  Linux IRQ and GSI
- * are never assumed equal.
+ * x86 routes INTx only when a driver probes (pcibios_alloc_irq, after the
+ * bind notification), so the GSI of a device with no driver is learnt by
+ * probing it once with a driver of ours that matches nothing else
+ * (driver_override): the routing gives pdev->irq an IO-APIC IRQ, whose pin
+ * is the GSI on the single IO-APIC (GSI base 0) of a Xen HVM guest, checked
+ * with acpi_gsi_to_irq(); the probe then declines, and the bus undoes the
+ * routing.  A device bound already shows its routing in pdev->irq.  Linux
+ * IRQ and GSI are never assumed equal.
  *
  * Devices already bound when the module loads keep their interrupts until
  * they are rebound: with remap_bound=1 at load, or one by one through
@@ -161,22 +164,56 @@ static u32 pvhvm_irq_to_gsi(unsigned int irq)
 	return irqd->hwirq;
 }
 
-/* With no driver bound: route INTx once to see which GSI it uses. */
-static void pvhvm_dev_learn_gsi(struct pvhvm_dev *d)
-{
-	struct pci_dev *pdev = d->pdev;
+#define PVHVM_GSI_PROBE_NAME	"pvhvm_gsi_probe"
 
-	d->gsi = PVHVM_NO_GSI;
-	if (pci_enable_device(pdev)) {
-		pci_info(pdev, "cannot enable it to learn its GSI; INTx not remapped\n");
-		return;
-	}
-	if (pdev->irq > 0)
-		d->gsi = pvhvm_irq_to_gsi(pdev->irq);
-	pci_disable_device(pdev);
-	if (d->gsi == PVHVM_NO_GSI)
+/* Runs right after x86 routed INTx for a probe: note the GSI, decline. */
+static int pvhvm_gsi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	u32 gsi = pdev->irq > 0 ? pvhvm_irq_to_gsi(pdev->irq) : PVHVM_NO_GSI;
+	struct pvhvm_dev *d;
+
+	mutex_lock(&devs.lock);
+	d = pvhvm_dev_find(pdev);
+	if (d)
+		d->gsi = gsi;
+	mutex_unlock(&devs.lock);
+	if (gsi == PVHVM_NO_GSI)
 		pci_info(pdev, "INTx pin %u has no IO-APIC GSI we can tell; INTx not remapped\n",
 			 pdev->pin);
+	return -ENODEV;
+}
+
+static struct pci_driver pvhvm_gsi_probe_driver = {
+	.name		= PVHVM_GSI_PROBE_NAME,
+	.id_table	= NULL,
+	.probe		= pvhvm_gsi_probe,
+};
+
+/* With no driver bound: have x86 route INTx once, see which GSI it uses. */
+static void pvhvm_dev_learn_gsi(struct pci_dev *pdev)
+{
+	const char *old;
+	char *ovr;
+
+	ovr = kstrdup(PVHVM_GSI_PROBE_NAME, GFP_KERNEL);
+	if (!ovr)
+		return;
+	device_lock(&pdev->dev);
+	if (pdev->dev.driver) {
+		device_unlock(&pdev->dev);
+		kfree(ovr);
+		return;
+	}
+	old = pdev->driver_override;
+	pdev->driver_override = ovr;
+	device_unlock(&pdev->dev);
+	/* Matches our probe driver only; it declines, leaving no driver. */
+	if (device_attach(&pdev->dev) < 0)
+		pci_info(pdev, "probing its INTx routing failed\n");
+	device_lock(&pdev->dev);
+	pdev->driver_override = old;
+	device_unlock(&pdev->dev);
+	kfree(ovr);
 }
 
 static void pvhvm_dev_bind(struct pci_dev *pdev)
@@ -184,7 +221,8 @@ static void pvhvm_dev_bind(struct pci_dev *pdev)
 	struct pvhvm_dev *d;
 	int irq;
 
-	if (!pvhvm_dev_wanted(pdev))
+	if (!pvhvm_dev_wanted(pdev) ||
+	    pdev->dev.driver == &pvhvm_gsi_probe_driver.driver)
 		return;
 	mutex_lock(&devs.lock);
 	if (devs.exiting)
@@ -196,9 +234,7 @@ static void pvhvm_dev_bind(struct pci_dev *pdev)
 		d->saved_msi = pvhvm_msi_set_device(pdev);
 		d->msi_taken = true;
 	}
-	if (d->gsi == PVHVM_GSI_UNKNOWN)
-		pvhvm_dev_learn_gsi(d);
-	if (d->gsi != PVHVM_NO_GSI && !d->irq) {
+	if (d->gsi != PVHVM_NO_GSI && d->gsi != PVHVM_GSI_UNKNOWN && !d->irq) {
 		/* PCI INTx is level triggered. */
 		irq = pvhvm_irq_map_gsi(d->gsi, true, &pdev->dev);
 		if (irq < 0) {
@@ -213,6 +249,34 @@ static void pvhvm_dev_bind(struct pci_dev *pdev)
 	}
 out_unlock:
 	mutex_unlock(&devs.lock);
+}
+
+/*
+ * Learn the GSIs of the devices that have none yet: those with no driver by
+ * probing them (devices_init runs before any can bind through us), those
+ * with a driver from its routing.
+ */
+static void pvhvm_devs_learn_gsis(void)
+{
+	struct pci_dev *pdev = NULL;
+	struct pvhvm_dev *d;
+	u32 gsi;
+
+	for_each_pci_dev(pdev) {
+		if (!pvhvm_dev_wanted(pdev))
+			continue;
+		mutex_lock(&devs.lock);
+		d = pvhvm_dev_get(pdev);
+		gsi = d ? d->gsi : PVHVM_NO_GSI;
+		if (d && gsi == PVHVM_GSI_UNKNOWN && pdev->dev.driver) {
+			d->gsi = pdev->irq > 0 ? pvhvm_irq_to_gsi(pdev->irq) :
+						 PVHVM_NO_GSI;
+			gsi = d->gsi;
+		}
+		mutex_unlock(&devs.lock);
+		if (gsi == PVHVM_GSI_UNKNOWN)
+			pvhvm_dev_learn_gsi(pdev);
+	}
 }
 
 static void pvhvm_dev_unbind(struct pci_dev *pdev)
@@ -276,8 +340,8 @@ static struct notifier_block pvhvm_pci_nb = {
 
 static bool pvhvm_dev_is_ours_to_skip(struct pci_dev *pdev)
 {
-	return devs.skip_owner && pdev->driver &&
-	       pdev->driver->driver.owner == devs.skip_owner;
+	return devs.skip_owner && pdev->dev.driver &&
+	       pdev->dev.driver->owner == devs.skip_owner;
 }
 
 /**
@@ -301,17 +365,23 @@ int pvhvm_devices_init(void)
 
 	if (pvirq_seam.transport)
 		devs.skip_owner = pvirq_seam.transport->owner;
-	ret = bus_register_notifier(&pci_bus_type, &pvhvm_pci_nb);
+	ret = pci_register_driver(&pvhvm_gsi_probe_driver);
 	if (ret)
 		return ret;
+	pvhvm_devs_learn_gsis();
+	ret = bus_register_notifier(&pci_bus_type, &pvhvm_pci_nb);
+	if (ret) {
+		pci_unregister_driver(&pvhvm_gsi_probe_driver);
+		return ret;
+	}
 	if (!remap_bound)
 		return 0;
 	for_each_pci_dev(pdev) {
-		if (!pdev->driver || !pvhvm_dev_wanted(pdev) ||
+		if (!pdev->dev.driver || !pvhvm_dev_wanted(pdev) ||
 		    pvhvm_dev_is_ours_to_skip(pdev))
 			continue;
 		pci_info(pdev, "rebinding %s to remap its interrupts\n",
-			 pdev->driver->name);
+			 pdev->dev.driver->name);
 		pvhvm_device_remap(pdev);
 	}
 	return 0;
@@ -364,6 +434,9 @@ void pvhvm_devices_exit(void)
 		pci_dev_put(pdev);
 	}
 	bus_unregister_notifier(&pci_bus_type, &pvhvm_pci_nb);
+	pci_unregister_driver(&pvhvm_gsi_probe_driver);
+	mutex_lock(&devs.lock);
 	list_for_each_entry_safe(d, tmp, &devs.list, node)
 		pvhvm_dev_put(d);
+	mutex_unlock(&devs.lock);
 }

@@ -171,7 +171,7 @@ static int __init pvhvm_init(void)
 	if (ret)
 		goto out_irq_exit;
 	if (pvhvm_msi_on) {
-		ret = pvhvm_msi_init(!pvhvm_irqs.alloc.host_picks);
+		ret = pvhvm_msi_init();
 		if (ret)
 			goto out_events_exit;
 	}

@@ -16,10 +16,12 @@
  * instead of asking for new ones each time.  A pirq is never read back
  * from a device.
  *
- * Multi-MSI needs a contiguous, aligned block of pirqs; only a host that
- * offers MAP_PIRQ_TYPE_MULTI_MSI to the guest (a pvirq host extension) or a
- * get_nr_pirqs range gives one.  Elsewhere the domain does not claim
- * multi-MSI, so the PCI core falls back to one vector cleanly.
+ * Multi-MSI needs a contiguous, aligned block of pirqs, and a host that
+ * reads message i of the block (data vector i) as pirq base + i: a host
+ * that maps MAP_PIRQ_TYPE_MULTI_MSI for the guest itself (a pvirq host
+ * extension; Xen and QEMU refuse it) does.  It is probed at load; without
+ * it the domain does not claim multi-MSI, so the PCI core falls back to one
+ * vector and the device driver gets a clean answer.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,6 +39,110 @@
 #include "msi_vec0.h"
 
 static struct irq_domain *pvhvm_msi_domain;
+
+/*
+ * Map a multi-MSI block of @nvec (a power of two) at @base, or where the
+ * host likes if @base is -1.  Return: the block's first pirq, or -errno.
+ */
+static int pvhvm_msi_map_block(int base, unsigned int nvec)
+{
+	struct physdev_map_pirq mp = {
+		.domid = DOMID_SELF,
+		.type = MAP_PIRQ_TYPE_MULTI_MSI,
+		.index = -1,
+		.pirq = base,
+		.entry_nr = nvec,
+	};
+	long ret;
+
+	ret = pvhvm_hc_physdev_op(PHYSDEVOP_map_pirq, &mp, sizeof(mp));
+	if (ret)
+		return ret;
+	if (mp.pirq <= 0 || (base >= 0 && mp.pirq != base) ||
+	    (mp.pirq & (nvec - 1))) {
+		pr_err("host mapped a block of %u pirqs at %d, not at an aligned %d\n",
+		       nvec, mp.pirq, base);
+		return -EPROTO;
+	}
+	return mp.pirq;
+}
+
+static void pvhvm_msi_unmap_block(u32 base)
+{
+	struct physdev_unmap_pirq up = { .domid = DOMID_SELF, .pirq = base };
+	long ret;
+
+	ret = pvhvm_hc_physdev_op(PHYSDEVOP_unmap_pirq, &up, sizeof(up));
+	if (ret)
+		pr_err("PHYSDEVOP_unmap_pirq(block at pirq %u) failed: %ld\n",
+		       base, ret);
+}
+
+/**
+ * pvhvm_msi_probe_multi() - does the host take multi-MSI blocks?
+ *
+ * Return: true if MAP_PIRQ_TYPE_MULTI_MSI works for this guest.
+ */
+static bool pvhvm_msi_probe_multi(void)
+{
+	int base = pvhvm_msi_map_block(-1, 1);
+
+	if (base < 0)
+		return false;
+	pvhvm_msi_unmap_block(base);
+	return true;
+}
+
+/* A block of @nvec pirqs.  Called with pvhvm_irqs.lock held. */
+static int pvhvm_msi_get_block(unsigned int nvec, u32 below)
+{
+	unsigned int size = pvhvm_pirq_block_size(nvec);
+	int base, ret, i;
+
+	if (pvhvm_irqs.alloc.host_picks) {
+		base = pvhvm_msi_map_block(-1, size);
+		if (base < 0)
+			return base;
+		for (i = 0; i < size; i++) {
+			ret = base + i >= below ? -ERANGE :
+				pvhvm_pirq_claim(&pvhvm_irqs.alloc, base + i);
+			if (ret) {
+				pr_err("host gave pirq block %d+%u, which this guest cannot use: %d\n",
+				       base, size, ret);
+				while (i--)
+					pvhvm_pirq_free(&pvhvm_irqs.alloc, base + i);
+				pvhvm_msi_unmap_block(base);
+				return ret;
+			}
+		}
+		return base;
+	}
+	base = pvhvm_pirq_alloc_block(&pvhvm_irqs.alloc, nvec, below);
+	if (base < 0)
+		return base;
+	ret = pvhvm_msi_map_block(base, size);
+	if (ret < 0) {
+		pr_err("host refused the multi-MSI block at pirq %d+%u: %d\n",
+		       base, size, ret);
+		pvhvm_pirq_free_block(&pvhvm_irqs.alloc, base, nvec);
+		return ret;
+	}
+	return base;
+}
+
+/* Give a block back.  Called with pvhvm_irqs.lock held. */
+static void pvhvm_msi_put_block(u32 base, unsigned int size)
+{
+	unsigned int i;
+
+	pvhvm_msi_unmap_block(base);
+	if (!pvhvm_irqs.alloc.host_picks) {
+		pvhvm_pirq_free_block(&pvhvm_irqs.alloc, base, size);
+		return;
+	}
+	for (i = 0; i < size; i++)
+		pvhvm_pirq_free(&pvhvm_irqs.alloc, base + i);
+}
 
 static struct pvhvm_pirq *pvhvm_msi_root(struct irq_data *d)
 {
@@ -230,8 +336,7 @@ int pvhvm_msi_domain_alloc(struct irq_domain *domain, unsigned int virq,
 
 	mutex_lock(&pvhvm_irqs.lock);
 	if (nr_irqs > 1)
-		base = pvhvm_irqs.alloc.host_picks ? -EOPNOTSUPP :
-			pvhvm_pirq_alloc_block(&pvhvm_irqs.alloc, nr_irqs, below);
+		base = pvhvm_msi_get_block(nr_irqs, below);
 	else if (pvhvm_irqs.alloc.host_picks)
 		base = pvhvm_msi_host_pirq(below);
 	else
@@ -252,6 +357,9 @@ int pvhvm_msi_domain_alloc(struct irq_domain *domain, unsigned int virq,
 		}
 		p->irq = virq + i;
 		p->host_pirq = pvhvm_irqs.alloc.host_picks;
+		p->in_block = nr_irqs > 1;
+		if (nr_irqs > 1 && !i)
+			p->block = pvhvm_pirq_block_size(nr_irqs);
 		irq_domain_set_info(domain, virq + i, p->pirq, &pvhvm_msi_root_chip,
 				    p, handle_edge_irq, NULL, NULL);
 	}
@@ -260,7 +368,9 @@ int pvhvm_msi_domain_alloc(struct irq_domain *domain, unsigned int virq,
 out_free:
 	pvhvm_msi_domain_free(domain, virq, i);
 	mutex_lock(&pvhvm_irqs.lock);
-	for (; i < nr_irqs; i++)
+	if (nr_irqs > 1 && !i)
+		pvhvm_msi_put_block(base, pvhvm_pirq_block_size(nr_irqs));
+	for (; i < nr_irqs && nr_irqs == 1; i++)
 		pvhvm_msi_put_pirq(base + i, pvhvm_irqs.alloc.host_picks);
 	mutex_unlock(&pvhvm_irqs.lock);
 	return ret;
@@ -280,7 +390,10 @@ void pvhvm_msi_domain_free(struct irq_domain *domain, unsigned int virq,
 		if (!p)
 			continue;
 		mutex_lock(&pvhvm_irqs.lock);
-		pvhvm_msi_put_pirq(p->pirq, p->host_pirq);
+		if (p->block)
+			pvhvm_msi_put_block(p->pirq, p->block);
+		else if (!p->in_block)
+			pvhvm_msi_put_pirq(p->pirq, p->host_pirq);
 		mutex_unlock(&pvhvm_irqs.lock);
 		pvhvm_pirq_del(p);
 	}
@@ -300,12 +413,17 @@ struct irq_domain *pvhvm_msi_set_device(struct pci_dev *pdev)
 	return old;
 }
 
-int pvhvm_msi_init(bool multi)
+int pvhvm_msi_init(void)
 {
 	struct fwnode_handle *fwnode;
 
-	if (multi)
+	if (pvhvm_msi_probe_multi()) {
 		pvhvm_msi_info.flags |= MSI_FLAG_MULTI_PCI_MSI;
+		pr_info("multi-MSI: the host maps pirq blocks (MAP_PIRQ_TYPE_MULTI_MSI)\n");
+	} else {
+		pvhvm_msi_info.flags &= ~MSI_FLAG_MULTI_PCI_MSI;
+		pr_info("multi-MSI: not offered by the host; devices get one MSI vector\n");
+	}
 	fwnode = irq_domain_alloc_named_fwnode("pvhvm-msi");
 	if (!fwnode)
 		return -ENOMEM;

@@ -72,6 +72,9 @@ enum pvhvm_pirq_kind {
  * @needs_eoi: the host wants PHYSDEVOP_eoi after each event
  * @host_pirq: the host chose @pirq (get_free_pirq/map_pirq), rather than
  *	the guest from its get_nr_pirqs range
+ * @block: multi-MSI: the first vector of a block of this many pirqs, which
+ *	it holds for the whole block; 0 otherwise
+ * @in_block: a vector of a multi-MSI block
  * @dev: the device it belongs to, for the table, or %NULL
  * @events: events dispatched to @irq
  *
@@ -88,6 +91,8 @@ struct pvhvm_pirq {
 	u8 kind;
 	bool needs_eoi;
 	bool host_pirq;
+	u8 block;
+	bool in_block;
 	struct device *dev;
 	atomic64_t events;
 };
@@ -149,7 +154,7 @@ int pvhvm_chip_set_affinity(struct irq_data *d, const struct cpumask *dest,
 /* msi.c */
 struct irq_alloc_info;
 struct pci_dev;
-int pvhvm_msi_init(bool multi);
+int pvhvm_msi_init(void);
 void pvhvm_msi_exit(void);
 int pvhvm_msi_domain_alloc(struct irq_domain *domain, unsigned int virq,
 			   unsigned int nr_irqs, struct irq_alloc_info *info);

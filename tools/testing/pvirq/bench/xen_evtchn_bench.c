@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <linux/types.h>
+#include <linux/compiler.h>
 #include <linux/bitops.h>
 #include <linux/string.h>
 #include <xen/interface/xen.h>

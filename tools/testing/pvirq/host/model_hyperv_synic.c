@@ -138,7 +138,7 @@ static void hm_rescan(struct synic_hm_vcpu *v, unsigned int sint)
 {
 	struct synic_hm_queue *q = &v->queue[sint];
 
-	while (q->count && v->simp) {
+	while (q->count && v->simp && v->scontrol) {
 		if (!hm_try_deliver(v, sint, &q->msg[q->head]))
 			return;
 		q->head = (q->head + 1) % SYNIC_HM_QUEUE_LEN;
@@ -206,6 +206,16 @@ void synic_hm_eom(struct synic_hm_vcpu *v)
 	pthread_mutex_lock(&v->lock);
 	v->eoms++;
 	for (sint = 0; sint < HV_SYNIC_SINT_COUNT; sint++)
+		hm_rescan(v, sint);
+	pthread_mutex_unlock(&v->lock);
+}
+
+void synic_hm_rescan(struct synic_hm_vcpu *v)
+{
+	unsigned int sint;
+
+	pthread_mutex_lock(&v->lock);
+	for (sint = 0; sint < HV_SYNIC_SINT_COUNT && v->scontrol; sint++)
 		hm_rescan(v, sint);
 	pthread_mutex_unlock(&v->lock);
 }

@@ -125,6 +125,8 @@ int synic_hm_post_raw(struct synic_hm_vcpu *v, unsigned int sint,
 		      const struct hv_message *msg);
 /* EOM write: rescan every SINT's queue. */
 void synic_hm_eom(struct synic_hm_vcpu *v);
+/* SynIC (re-)enabled: deliver what waited while it was off. */
+void synic_hm_rescan(struct synic_hm_vcpu *v);
 
 /*
  * Set an event flag (HvSignalEvent).  1: flag went 0 -> 1 and SINT raised

@@ -116,6 +116,17 @@ int xm_copy_out(struct pvirq_guest *g, struct pvirq_hc *hc, u32 arg,
 	return 0;
 }
 
+/* ,"key":value -- one member of a JSON object that has a first one */
+void xm_json_u64(struct pvirq_sb *out, const char *key, u64 v)
+{
+	pvirq_sb_printf(out, ",\"%s\":%llu", key, (unsigned long long)v);
+}
+
+void xm_json_bool(struct pvirq_sb *out, const char *key, bool v)
+{
+	pvirq_sb_printf(out, ",\"%s\":%s", key, v ? "true" : "false");
+}
+
 /* Names, for logs, state and the "fail" command */
 
 struct xm_name {
@@ -411,7 +422,7 @@ static s64 xen_version(struct pvirq_guest *g, u32 cmd, struct pvirq_hc *hc)
 
 /* memory_op: only placing shared_info */
 
-static s64 add_to_physmap(struct pvirq_guest *g, struct pvirq_hc *hc)
+static s64 memop_add_to_physmap(struct pvirq_guest *g, struct pvirq_hc *hc)
 {
 	struct xm_model *m = xm_of(g);
 	struct xen_add_to_physmap a;
@@ -453,14 +464,14 @@ static s64 add_to_physmap(struct pvirq_guest *g, struct pvirq_hc *hc)
 static s64 memory_op(struct pvirq_guest *g, u32 cmd, struct pvirq_hc *hc)
 {
 	if (cmd == XENMEM_add_to_physmap)
-		return add_to_physmap(g, hc);
+		return memop_add_to_physmap(g, hc);
 	return -XEN_ENOSYS;
 }
 
 /* vcpu_op: only placing vcpu_info */
 
-static s64 register_vcpu_info(struct pvirq_guest *g, u32 vcpu,
-			      struct pvirq_hc *hc)
+static s64 vcpuop_register_vcpu_info(struct pvirq_guest *g, u32 vcpu,
+				     struct pvirq_hc *hc)
 {
 	struct xm_model *m = xm_of(g);
 	struct vcpu_register_vcpu_info a;
@@ -513,7 +524,7 @@ static s64 vcpu_op(struct pvirq_guest *g, u32 cmd, struct pvirq_hc *hc)
 	if (vcpu >= xm_nr_vcpus(g))
 		return -XEN_ENOENT;
 	if (cmd == VCPUOP_register_vcpu_info)
-		return register_vcpu_info(g, vcpu, hc);
+		return vcpuop_register_vcpu_info(g, vcpu, hc);
 	return -XEN_ENOSYS;
 }
 
@@ -774,8 +785,8 @@ static int cmd_fail(struct pvirq_guest *g, int argc, char **argv,
 		if (m->fault[i].nth)
 			continue;
 		m->fault[i] = f;
-		pvirq_sb_printf(reply, "fail %s call %u of %s with %s", g->name,
-				f.nth, argv[1], pvirq_errno_name(f.err));
+		pvirq_sb_printf(reply, "fail call %u of %s with %s", f.nth,
+				argv[1], pvirq_errno_name(f.err));
 		return 0;
 	}
 	return bad(reply, -ENOSPC, "all fault slots armed: fail clear first");
@@ -919,15 +930,19 @@ static void xm_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 	bool first = true;
 	int i;
 
-	pvirq_sb_printf(out, "{\"personality\":\"%s\",\"version\":%u,\"cpuid_base\":%u,\"domid\":%u,",
-			m->pers == XM_QEMU ? "qemu" : "xen", m->version,
-			m->cpuid_base, m->domid);
-	pvirq_sb_printf(out, "\"features\":{\"pirqs\":%s,\"callback_vector\":%s,\"upcall_vector\":%s,\"op22\":%s,\"multimsi\":%s,\"hvm\":%u},",
-			m->feat_pirqs ? "true" : "false",
-			m->feat_callback ? "true" : "false",
-			m->feat_upcall ? "true" : "false",
-			m->op22 ? "true" : "false",
-			m->multimsi ? "true" : "false", m->hvm_features);
+	pvirq_sb_printf(out, "{\"personality\":\"%s\"",
+			m->pers == XM_QEMU ? "qemu" : "xen");
+	xm_json_u64(out, "version", m->version);
+	xm_json_u64(out, "cpuid_base", m->cpuid_base);
+	xm_json_u64(out, "domid", m->domid);
+	pvirq_sb_printf(out, ",");
+	pvirq_sb_printf(out, "\"features\":{\"hvm\":%u", m->hvm_features);
+	xm_json_bool(out, "pirqs", m->feat_pirqs);
+	xm_json_bool(out, "callback_vector", m->feat_callback);
+	xm_json_bool(out, "upcall_vector", m->feat_upcall);
+	xm_json_bool(out, "op22", m->op22);
+	xm_json_bool(out, "multimsi", m->multimsi);
+	pvirq_sb_printf(out, "},");
 	pvirq_sb_printf(out, "\"hypercall_page\":%llu,\"shared_info\":",
 			(unsigned long long)m->hcall_page);
 	if (m->shinfo_set)
@@ -941,15 +956,15 @@ static void xm_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 	xm_evtchn_state_json(g, out);
 	pvirq_sb_printf(out, ",");
 	xm_physdev_state_json(g, out);
-	pvirq_sb_printf(out, ",\"counters\":{\"hypercalls\":%llu,\"errors\":%llu,\"faults\":%llu,\"upcalls\":%llu,\"inject_errors\":%llu,\"no_callback\":%llu,\"map_conflicts\":%llu,\"fifo_no_control\":%llu},\"faults\":[",
-			(unsigned long long)m->hypercalls,
-			(unsigned long long)m->hc_errors,
-			(unsigned long long)m->faults,
-			(unsigned long long)m->upcalls,
-			(unsigned long long)m->inject_errors,
-			(unsigned long long)m->no_callback,
-			(unsigned long long)m->map_conflicts,
-			(unsigned long long)m->fifo_no_cb);
+	xm_json_u64(out, "counters\":{\"hypercalls", m->hypercalls);
+	xm_json_u64(out, "errors", m->hc_errors);
+	xm_json_u64(out, "faults", m->faults);
+	xm_json_u64(out, "upcalls", m->upcalls);
+	xm_json_u64(out, "inject_errors", m->inject_errors);
+	xm_json_u64(out, "no_callback", m->no_callback);
+	xm_json_u64(out, "map_conflicts", m->map_conflicts);
+	xm_json_u64(out, "fifo_no_control", m->fifo_no_cb);
+	pvirq_sb_printf(out, "},\"faults\":[");
 	for (i = 0; i < XM_MAX_FAULTS; i++) {
 		struct xm_fault *f = &m->fault[i];
 

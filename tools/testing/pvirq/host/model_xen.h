@@ -207,6 +207,8 @@ int xm_copy_in(struct pvirq_guest *g, struct pvirq_hc *hc, u32 arg, void *dst,
 int xm_copy_out(struct pvirq_guest *g, struct pvirq_hc *hc, u32 arg,
 		const void *src, size_t len, const char *what);
 const char *xm_subop_name(u32 nr, u32 cmd);
+void xm_json_u64(struct pvirq_sb *out, const char *key, u64 v);
+void xm_json_bool(struct pvirq_sb *out, const char *key, bool v);
 
 /* model_xen_evtchn.c */
 s64 xm_evtchn_op(struct pvirq_guest *g, u32 vcpu, u32 cmd, struct pvirq_hc *hc);

@@ -121,7 +121,7 @@ struct vcpu_info *xm_vcpu_info(struct pvirq_guest *g, u32 vcpu)
 	return s ? &s->vcpu_info[vcpu] : NULL;
 }
 
-static void lost(struct pvirq_guest *g, u32 vcpu, const char *why)
+static void event_lost(struct pvirq_guest *g, u32 vcpu, const char *why)
 {
 	struct xm_model *m = xm_of(g);
 
@@ -188,7 +188,7 @@ void xm_upcall(struct pvirq_guest *g, u32 vcpu)
 	struct vcpu_info *vi = xm_vcpu_info(g, vcpu);
 
 	if (!vi) {
-		lost(g, vcpu, "no vcpu_info");
+		event_lost(g, vcpu, "no vcpu_info");
 		return;
 	}
 	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
@@ -207,7 +207,7 @@ static void set_pending_2l(struct pvirq_guest *g, u32 port)
 	struct vcpu_info *vi;
 
 	if (!s) {
-		lost(g, p->vcpu, "shared_info is not in guest RAM");
+		event_lost(g, p->vcpu, "shared_info is not in guest RAM");
 		return;
 	}
 	if (test_and_set_ul(&s->evtchn_pending[word], bit)) {
@@ -221,7 +221,7 @@ static void set_pending_2l(struct pvirq_guest *g, u32 port)
 	p->delivered++;
 	vi = xm_vcpu_info(g, p->vcpu);
 	if (!vi) {
-		lost(g, p->vcpu, "no vcpu_info");
+		event_lost(g, p->vcpu, "no vcpu_info");
 		return;
 	}
 	if (!test_and_set_ul(&vi->evtchn_pending_sel, word))
@@ -331,7 +331,7 @@ static void set_pending_fifo(struct pvirq_guest *g, u32 port)
 	cb = fifo_cb(g, p->vcpu);
 	if (!cb) {
 		m->fifo_no_cb++;
-		lost(g, p->vcpu, "no FIFO control block");
+		event_lost(g, p->vcpu, "no FIFO control block");
 		return;
 	}
 	test_and_set_32(word, EVTCHN_FIFO_PENDING);
@@ -897,9 +897,10 @@ void xm_evtchn_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 	bool first = true;
 	u32 i;
 
-	pvirq_sb_printf(out, "\"abi\":\"%s\",\"ports\":{\"max\":%u,\"in_use\":%u,\"list\":[",
-			m->abi == XM_ABI_FIFO ? "fifo" : "2l", m->nr_ports,
-			xm_ports_in_use(m));
+	pvirq_sb_printf(out, "\"abi\":\"%s\",\"ports\":{\"max\":%u",
+			m->abi == XM_ABI_FIFO ? "fifo" : "2l", m->nr_ports);
+	xm_json_u64(out, "in_use", xm_ports_in_use(m));
+	pvirq_sb_printf(out, ",\"list\":[");
 	for (i = 1; i < m->nr_ports; i++) {
 		struct xm_port *p = &m->port[i];
 
@@ -915,11 +916,11 @@ void xm_evtchn_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 			pvirq_sb_printf(out, ",\"remote\":%u", p->remote_port);
 		if (m->abi == XM_ABI_FIFO)
 			pvirq_sb_printf(out, ",\"priority\":%u", p->priority);
-		pvirq_sb_printf(out, ",\"raised\":%llu,\"delivered\":%llu,\"masked\":%llu,\"merged\":%llu}",
-				(unsigned long long)p->raised,
-				(unsigned long long)p->delivered,
-				(unsigned long long)p->masked,
-				(unsigned long long)p->merged);
+		xm_json_u64(out, "raised", p->raised);
+		xm_json_u64(out, "delivered", p->delivered);
+		xm_json_u64(out, "masked", p->masked);
+		xm_json_u64(out, "merged", p->merged);
+		pvirq_sb_printf(out, "}");
 		first = false;
 	}
 	pvirq_sb_printf(out, "]},\"vcpus\":[");
@@ -939,9 +940,9 @@ void xm_evtchn_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 					(unsigned long long)v->fifo_cb_gpa);
 		else
 			pvirq_sb_printf(out, "null");
-		pvirq_sb_printf(out, ",\"upcalls\":%llu,\"lost\":%llu}",
-				(unsigned long long)v->upcalls,
-				(unsigned long long)v->lost);
+		xm_json_u64(out, "upcalls", v->upcalls);
+		xm_json_u64(out, "lost", v->lost);
+		pvirq_sb_printf(out, "}");
 	}
 	pvirq_sb_printf(out, "]");
 }

@@ -669,9 +669,13 @@ void xm_physdev_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 		bound += !!p->port;
 		known += pirq_known(p);
 	}
-	pvirq_sb_printf(out, "\"pirqs\":{\"nr\":%u,\"nr_irqs_gsi\":%u,\"allocated\":%u,\"mapped\":%u,\"bound\":%u,\"in_use\":%u,\"list\":[",
-			m->nr_pirqs, gsi_pirq_end(m), allocated, mapped, bound,
-			known);
+	pvirq_sb_printf(out, "\"pirqs\":{\"nr\":%u", m->nr_pirqs);
+	xm_json_u64(out, "nr_irqs_gsi", gsi_pirq_end(m));
+	xm_json_u64(out, "allocated", allocated);
+	xm_json_u64(out, "mapped", mapped);
+	xm_json_u64(out, "bound", bound);
+	xm_json_u64(out, "in_use", known);
+	pvirq_sb_printf(out, ",\"list\":[");
 	for (i = 0; i < XM_MAX_PIRQS; i++) {
 		struct xm_pirq *p = &m->pirq[i];
 
@@ -683,12 +687,13 @@ void xm_physdev_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 			pvirq_sb_printf(out, ",\"gsi\":%d", p->emu);
 		if (p->block_base)
 			pvirq_sb_printf(out, ",\"block\":%u", 1u << p->block_order);
-		pvirq_sb_printf(out, ",\"allocated\":%s,\"port\":%u,\"held\":%s,\"msis\":%llu,\"sent\":%llu,\"eois\":%llu}",
-				p->allocated ? "true" : "false", p->port,
-				p->held ? "true" : "false",
-				(unsigned long long)p->msis,
-				(unsigned long long)p->sent,
-				(unsigned long long)p->eois);
+		xm_json_bool(out, "allocated", p->allocated);
+		xm_json_u64(out, "port", p->port);
+		xm_json_bool(out, "held", p->held);
+		xm_json_u64(out, "msis", p->msis);
+		xm_json_u64(out, "sent", p->sent);
+		xm_json_u64(out, "eois", p->eois);
+		pvirq_sb_printf(out, "}");
 		first = false;
 	}
 	pvirq_sb_printf(out, "]},\"gsis\":[");
@@ -698,19 +703,21 @@ void xm_physdev_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 
 		if (s->pirq == XM_IRQ_UNBOUND && !s->raised && !s->eois)
 			continue;
-		pvirq_sb_printf(out, "%s{\"gsi\":%u,\"pirq\":%d,\"asserted\":%s,\"raised\":%llu,\"eois\":%llu,\"resent\":%llu,\"ioapic\":%llu,\"unbound\":%llu}",
-				first ? "" : ",", i, s->pirq,
-				s->asserted ? "true" : "false",
-				(unsigned long long)s->raised,
-				(unsigned long long)s->eois,
-				(unsigned long long)s->resent,
-				(unsigned long long)s->ioapic,
-				(unsigned long long)s->unbound);
+		pvirq_sb_printf(out, "%s{\"gsi\":%u,\"pirq\":%d", first ? "" : ",",
+				i, s->pirq);
+		xm_json_bool(out, "asserted", s->asserted);
+		xm_json_u64(out, "raised", s->raised);
+		xm_json_u64(out, "eois", s->eois);
+		xm_json_u64(out, "resent", s->resent);
+		xm_json_u64(out, "ioapic", s->ioapic);
+		xm_json_u64(out, "unbound", s->unbound);
+		pvirq_sb_printf(out, "}");
 		first = false;
 	}
-	pvirq_sb_printf(out, "],\"msi\":{\"snooped\":%llu,\"dropped\":%llu,\"held\":%llu,\"lost\":%llu}",
-			(unsigned long long)m->msi_snooped,
-			(unsigned long long)m->msi_dropped,
-			(unsigned long long)m->msi_held,
-			(unsigned long long)m->msi_lost);
+	pvirq_sb_printf(out, "]");
+	xm_json_u64(out, "msi\":{\"snooped", m->msi_snooped);
+	xm_json_u64(out, "dropped", m->msi_dropped);
+	xm_json_u64(out, "held", m->msi_held);
+	xm_json_u64(out, "lost", m->msi_lost);
+	pvirq_sb_printf(out, "}");
 }

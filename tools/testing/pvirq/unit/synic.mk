@@ -2,12 +2,14 @@
 #
 # Hyper-V SynIC: drivers/hv/synic's message and event-flag logic, built
 # unchanged against the shims, tested alone and against the host model
-# (synic_hostmodel.c); plus a libFuzzer target over message parsing and
-# dispatch, run for SYNIC_FUZZ_TIME seconds by "make check".
+# that pvirq-host's "hyperv" model uses too (host/model_hyperv_synic.c);
+# plus a libFuzzer target over message parsing and dispatch, run for
+# SYNIC_FUZZ_TIME seconds by "make check".
 
 SYNIC_DIR	:= $(TOP)/drivers/hv/synic
+SYNIC_HM	:= $(TOP)/tools/testing/pvirq/host/model_hyperv_synic.c
 SYNIC_HDRS	:= $(wildcard $(SYNIC_DIR)/*.h) $(TOP)/include/pvirq/hv_abi.h \
-		   synic_hostmodel.h $(wildcard $(SHARED)/*.h $(SHARED)/*/*.h)
+		   $(SYNIC_HM:.c=.h) $(wildcard $(SHARED)/*.h $(SHARED)/*/*.h)
 SYNIC_CC_FUZZ	?= clang
 SYNIC_FUZZ_TIME	?= 20
 
@@ -16,11 +18,11 @@ UNIT_TESTS += $(OUT)/synic_msg_test $(OUT)/synic_evt_test $(OUT)/synic_fuzz_run
 
 SYNIC_CPPFLAGS	= $(CPPFLAGS) -I$(SYNIC_DIR)
 
-$(OUT)/synic_msg_test: synic_msg_test.c synic_hostmodel.c \
+$(OUT)/synic_msg_test: synic_msg_test.c $(SYNIC_HM) \
 		$(SYNIC_DIR)/synic_msg.c $(SYNIC_HDRS) | $(OUT)
 	$(CC) $(SYNIC_CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) -pthread
 
-$(OUT)/synic_evt_test: synic_evt_test.c synic_hostmodel.c \
+$(OUT)/synic_evt_test: synic_evt_test.c $(SYNIC_HM) \
 		$(SYNIC_DIR)/synic_evt.c $(SYNIC_HDRS) | $(OUT)
 	$(CC) $(SYNIC_CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) -pthread
 

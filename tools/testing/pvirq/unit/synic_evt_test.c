@@ -3,6 +3,7 @@
  * Tests of drivers/hv/synic/synic_evt.c, the event-flag scan, against a
  * plain reference scan and the host model in synic_hostmodel.c.
  */
+#include <linux/compiler.h>
 #include <linux/bitops.h>
 #include <pthread.h>
 #include <sched.h>
@@ -12,7 +13,7 @@
 #include <linux/string.h>
 
 #include "synic_evt.h"
-#include "synic_hostmodel.h"
+#include "model_hyperv_synic.h"
 #include "tap.h"
 
 #define NFLAGS		HV_EVENT_FLAGS_COUNT

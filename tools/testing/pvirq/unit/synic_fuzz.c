@@ -17,6 +17,7 @@
  * handler call and every verdict is checked against the rules the pure
  * logic promises; a violation aborts.
  */
+#include <linux/compiler.h>
 #include <linux/bitops.h>
 #include <stdlib.h>
 #include <linux/types.h>

@@ -4,6 +4,7 @@
  * SYNIC_FUZZ_TIME seconds from a few seed inputs, and reports one TAP
  * line: ok if it ran to its time limit without a finding.
  */
+#include <linux/compiler.h>
 #include <linux/bitops.h>
 #include <dirent.h>
 #include <errno.h>

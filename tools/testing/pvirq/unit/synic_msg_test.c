@@ -10,10 +10,11 @@
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <linux/compiler.h>
 #include <linux/bitops.h>
 
 #include "synic_msg.h"
-#include "synic_hostmodel.h"
+#include "model_hyperv_synic.h"
 #include "tap.h"
 
 #define T_TYPE		0x1234

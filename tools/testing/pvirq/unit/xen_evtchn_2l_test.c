@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <linux/types.h>
+#include <linux/compiler.h>
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/string.h>

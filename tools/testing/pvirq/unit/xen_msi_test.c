@@ -4,6 +4,7 @@
  * carries a pirq, against the decoding rule Xen and QEMU apply (written out
  * here again, independently of the driver's).
  */
+#include <linux/compiler.h>
 #include <linux/bitops.h>
 #include <stdlib.h>
 #include <linux/types.h>

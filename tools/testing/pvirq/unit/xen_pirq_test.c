@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <linux/types.h>
+#include <linux/compiler.h>
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/string.h>

@@ -193,7 +193,7 @@ static inline char *xt_state(struct xt *t)
 static inline bool xt_state_has(struct xt *t, const char *what)
 {
 	char *s = xt_state(t);
-	bool ret = strstr(s, what) != NULL;
+	bool ret = !!strstr(s, what);
 
 	free(s);
 	return ret;
