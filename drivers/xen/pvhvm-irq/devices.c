@@ -34,6 +34,7 @@
 #include <linux/slab.h>
 #include <linux/module.h>
 #include <pvirq/seam.h>
+#include <pvirq/compat.h>
 
 #include "pvhvm.h"
 
@@ -189,31 +190,18 @@ static struct pci_driver pvhvm_gsi_probe_driver = {
 	.probe		= pvhvm_gsi_probe,
 };
 
-/* With no driver bound: have x86 route INTx once, see which GSI it uses. */
+/*
+ * With no driver bound: have x86 route INTx once, see which GSI it uses.
+ * A device with a driver override of its own is left alone.
+ */
 static void pvhvm_dev_learn_gsi(struct pci_dev *pdev)
 {
-	const char *old;
-	char *ovr;
-
-	ovr = kstrdup(PVHVM_GSI_PROBE_NAME, GFP_KERNEL);
-	if (!ovr)
+	if (pdev->dev.driver || pvirq_pci_set_driver_override(pdev, PVHVM_GSI_PROBE_NAME))
 		return;
-	device_lock(&pdev->dev);
-	if (pdev->dev.driver) {
-		device_unlock(&pdev->dev);
-		kfree(ovr);
-		return;
-	}
-	old = pdev->driver_override;
-	pdev->driver_override = ovr;
-	device_unlock(&pdev->dev);
 	/* Matches our probe driver only; it declines, leaving no driver. */
 	if (device_attach(&pdev->dev) < 0)
 		pci_info(pdev, "probing its INTx routing failed\n");
-	device_lock(&pdev->dev);
-	pdev->driver_override = old;
-	device_unlock(&pdev->dev);
-	kfree(ovr);
+	pvirq_pci_set_driver_override(pdev, NULL);
 }
 
 static void pvhvm_dev_bind(struct pci_dev *pdev)

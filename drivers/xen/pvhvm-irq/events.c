@@ -55,6 +55,9 @@ MODULE_PARM_DESC(evtchn_abi, "event channel ABI: auto (FIFO where the host has i
  * @bound: 2-level: bitmap of the ports bound to this CPU
  * @vi: this vCPU's vcpu_info, in shared_info
  * @fifo_cb: FIFO: this vCPU's control block page, registered with Xen
+ * @ready: the scan state is set up: the upcall may run it.  Until then an
+ *	upcall (Xen raises one as soon as a vector is registered, and a
+ *	vector of a previous load may still be registered) only counts.
  *
  * Set up in the CPU's hotplug callbacks, torn down at exit.
  */
@@ -65,6 +68,7 @@ struct pvhvm_cpu {
 	unsigned long *bound;
 	struct vcpu_info *vi;
 	void *fifo_cb;
+	bool ready;
 };
 
 /**
@@ -79,6 +83,7 @@ struct pvhvm_cpu {
  * @callback_vector: the domain-wide vector, when !@percpu_vector
  * @hp_state: our dynamic CPU hotplug state, or 0
  * @budget_ipis: upcalls re-raised because a pass ran out of budget
+ * @early_upcalls: upcalls on a CPU not set up yet
  *
  * Written at init and in CPU hotplug callbacks (serialized by the hotplug
  * core); the upcall reads @ecpu of its own CPU only.
@@ -93,6 +98,7 @@ struct pvhvm_events {
 	u8 callback_vector;
 	int hp_state;
 	atomic64_t budget_ipis;
+	atomic64_t early_upcalls;
 };
 
 static struct pvhvm_events ev;
@@ -119,6 +125,11 @@ static irqreturn_t pvhvm_upcall(int irq, void *data)
 	unsigned int cpu = smp_processor_id();
 	struct pvhvm_evtchn_cpu *c = &ev.ecpu[cpu];
 
+	/* Paired with the release in pvhvm_cpu_online(). */
+	if (!smp_load_acquire(&ev.cpu[cpu].ready)) {
+		atomic64_inc(&ev.early_upcalls);
+		return IRQ_HANDLED;
+	}
 	/* Xen raises the upcall only when this goes 0 -> 1 (2L clears it itself). */
 	if (ev.fifo)
 		WRITE_ONCE(ev.cpu[cpu].vi->evtchn_upcall_pending, 0);
@@ -387,11 +398,15 @@ static int pvhvm_cpu_online(unsigned int cpu)
 		return -EBUSY;
 	}
 	pc->vector = vector;
+	smp_store_release(&pc->ready, true);
+	/* Events that came while we were not ready are still pending. */
+	apic->send_IPI(cpu, vector);
 	return 0;
 }
 
 static int pvhvm_cpu_offline(unsigned int cpu)
 {
+	WRITE_ONCE(ev.cpu[cpu].ready, false);
 	/*
 	 * Ports bound here are moved by the IRQ core, which calls our
 	 * irq_set_affinity for every IRQ affine to a dying CPU.
@@ -459,24 +474,58 @@ out_free:
 }
 
 /*
- * With one domain-wide callback vector every CPU must own the same vector
- * number.  The vector allocator usually hands out the same lowest free
- * vector on identical CPUs; if it did not, say so rather than lose events.
+ * With one domain-wide callback vector every CPU must take the upcall on the
+ * same vector number.  The vector allocator gives a CPU its lowest free
+ * vector, so CPUs whose vector is below the highest one allocate again,
+ * keeping the misses allocated meanwhile, until all agree.  The target only
+ * rises, so this ends, at worst when vectors run out.
  */
 static int pvhvm_pick_callback_vector(void)
 {
-	unsigned int cpu;
-	int ret;
+	unsigned int *parked = NULL, nr_parked = 0, cpu, i;
+	u8 target = 0, v;
+	bool agreed;
+	int ret = 0;
 
-	for_each_online_cpu(cpu) {
-		if (!ev.cpu[cpu].irq) {
-			ret = pvhvm_alloc_upcall_irq(cpu);
-			if (ret)
-				return ret;
+	do {
+		agreed = true;
+		for_each_online_cpu(cpu) {
+			for (;;) {
+				if (ev.cpu[cpu].irq) {
+					v = pvhvm_irq_vector(ev.cpu[cpu].irq);
+					if (v >= target)
+						break;
+					parked = krealloc_array(parked, nr_parked + 1,
+								sizeof(*parked), GFP_KERNEL);
+					if (!parked) {
+						ret = -ENOMEM;
+						goto out_free_parked;
+					}
+					parked[nr_parked++] = ev.cpu[cpu].irq;
+					ev.cpu[cpu].irq = 0;
+				}
+				ret = pvhvm_alloc_upcall_irq(cpu);
+				if (ret) {
+					pr_err("no vector free on every CPU for Xen's one callback vector\n");
+					goto out_free_parked;
+				}
+			}
+			if (v > target) {
+				target = v;
+				agreed = false;
+			}
 		}
+	} while (!agreed);
+	ev.callback_vector = target;
+	ret = pvhvm_set_callback_vector(target);
+
+out_free_parked:
+	for (i = 0; i < nr_parked; i++) {
+		free_irq(parked[i], &ev);
+		irq_dispose_mapping(parked[i]);
 	}
-	ev.callback_vector = pvhvm_irq_vector(ev.cpu[cpumask_first(cpu_online_mask)].irq);
-	return pvhvm_set_callback_vector(ev.callback_vector);
+	kfree(parked);
+	return ret;
 }
 
 int pvhvm_events_init(void)

@@ -93,8 +93,10 @@ base_initrd() {
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,pvirq/modules}
 	cp /bin/busybox "$root/bin/busybox"
+	# Our own insmod: one finit_module(), no retry (see guest/insmod.c).
+	gcc -static -O2 -Wall -Werror -o "$root/bin/pvinsmod" "$HERE/guest/insmod.c" || return 1
 	cp "$HERE/guest/init" "$root/init"
-	cp "$HERE/guest/lib.sh" "$root/pvirq/lib.sh"
+	cp "$HERE"/guest/*.sh "$root/pvirq/"
 	find "$kbuild" -name '*.ko' -exec cp {} "$root/pvirq/modules/" \;
 	chmod +x "$root/init"
 	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) > "$out"

@@ -5,6 +5,13 @@
 
 TAP_N=0
 
+# busybox's insmod retries a failed finit_module() with init_module(),
+# running a module's init twice; busybox's shell runs its own applets
+# before $PATH, so a function is what replaces it (see insmod.c).
+insmod() {
+	/bin/pvinsmod "$@"
+}
+
 # tap_ok "description" CMD [ARGS...]: ok when CMD exits 0.
 tap_ok() {
 	_d=$1
@@ -59,4 +66,9 @@ kmsg_mark() {
 
 kmsg_since() {
 	dmesg | sed -n "/pvirq-mark $1\$/,\$p" | sed 1d
+}
+
+# has TEXT FIXED-STRING: TEXT contains the string
+has() {
+	printf '%s\n' "$1" | grep -qF -- "$2"
 }
