@@ -8,6 +8,7 @@
 #   make deps            install/fetch what the build and tests need
 #   make demo            boot a guest on the host stub and show the drivers
 #   make check           every test tier, ending in "N passed, N failed"
+#   make check-xen       the real Xen tier alone
 #   make lint            checkpatch --strict and sparse
 #   make bench           hot-path costs beside same-run baselines
 #
@@ -40,7 +41,8 @@ PVIRQ_CONFIGS	:= CONFIG_PVIRQ_XEN_PVHVM_IRQ=m CONFIG_PVIRQ_HV_SYNIC=m CONFIG_PVI
 # "make check" builds with -Werror: a warning is a failed build there.
 KCFLAGS		?=
 SRC_DIRS	:= Kbuild include drivers arch tools/testing/pvirq/guest \
-		   tools/testing/pvirq/include tools/testing/pvirq/vm/selftest
+		   tools/testing/pvirq/include tools/testing/pvirq/vm/selftest \
+		   tools/testing/pvirq/vm/synic-client
 
 all: modules
 
@@ -73,6 +75,9 @@ test-modules: modules
 		KCFLAGS="$(KCFLAGS)" V=$(V) modules
 	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR)/tools/testing/pvirq/guest \
 		KCFLAGS="$(KCFLAGS)" V=$(V) modules
+	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR)/tools/testing/pvirq/vm/synic-client \
+		KBUILD_EXTRA_SYMBOLS=$(KBUILD_DIR)/Module.symvers \
+		KCFLAGS="$(KCFLAGS)" V=$(V) modules
 
 # Where the .ko files of one kernel are, for the VM tier.
 print-kbuild-dir:
@@ -99,6 +104,9 @@ check-vm: deps-ok
 lint: deps-ok
 	@tools/testing/pvirq/check.sh lint
 
+check-xen: deps-ok
+	@tools/testing/pvirq/check.sh build xen
+
 bench: deps-ok
 	@$(MAKE) -s -C tools/testing/pvirq/bench run
 
@@ -108,4 +116,4 @@ clean:
 	-$(MAKE) -s -C tools/testing/pvirq/bench clean
 
 .PHONY: all deps deps-ok sync modules install test-modules print-kbuild-dir print-kdir host demo \
-	check check-unit check-vm lint bench clean
+	check check-unit check-vm check-xen lint bench clean

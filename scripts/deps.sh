@@ -60,6 +60,8 @@ have_all() {
 	[ -n "$k612" ] && [ -f "$CACHE/k612/root/boot/vmlinuz-$k612" ] ||
 		{ echo "missing: Linux 6.12 headers and image"; ok=1; }
 	[ -f "$CACHE/checkpatch/scripts/checkpatch.pl" ] || { echo "missing: checkpatch.pl"; ok=1; }
+	"$(dirname "$0")/../tools/testing/pvirq/xen/fetch.sh" --xen 4.17 --check >/dev/null 2>&1 ||
+		{ echo "missing: Xen 4.17 packages for the xen tier"; ok=1; }
 	return $ok
 }
 
@@ -92,7 +94,7 @@ fi
 fetch_deb() { # dir pkg=ver...
 	local dir=$1
 	shift
-	(cd "$dir" && apt-get download -q "$@" >/dev/null)
+	(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$@" >/dev/null)
 }
 
 k61=$(krel61)
@@ -153,6 +155,10 @@ if [ ! -f "$CACHE/checkpatch/scripts/checkpatch.pl" ]; then
 	cp "$src"/Documentation/dev-tools/checkpatch.rst "$CACHE/checkpatch/Documentation/dev-tools/"
 	rm -rf "$CACHE/checkpatch/tmp"
 fi
+
+# Real Xen for the xen tier: Debian's packages, extracted, not installed.
+"$(dirname "$0")/../tools/testing/pvirq/xen/fetch.sh" --xen 4.17 ||
+	{ echo "deps: fetching Xen 4.17 for the xen tier failed" >&2; exit 1; }
 
 have_all >/dev/null || { have_all >&2; exit 1; }
 echo "deps: all present"

@@ -15,7 +15,7 @@
 /**
  * pvirq_pci_set_driver_override() - match @pdev to the driver named @name only
  * @pdev: the device
- * @name: a driver name, or %NULL to clear the override
+ * @name: a driver name, or "" to clear the override
  *
  * The override moved from struct pci_dev to struct device (6.12 in Debian,
  * upstream later).
@@ -29,7 +29,7 @@ static inline int pvirq_pci_set_driver_override(struct pci_dev *pdev,
 	return device_set_driver_override(&pdev->dev, name);
 #else
 	return driver_set_override(&pdev->dev, &pdev->driver_override, name,
-				   name ? strlen(name) : 0);
+				   strlen(name));
 #endif
 }
 

@@ -19,6 +19,7 @@
  */
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/string.h>

@@ -201,7 +201,8 @@ static void pvhvm_dev_learn_gsi(struct pci_dev *pdev)
 	/* Matches our probe driver only; it declines, leaving no driver. */
 	if (device_attach(&pdev->dev) < 0)
 		pci_info(pdev, "probing its INTx routing failed\n");
-	pvirq_pci_set_driver_override(pdev, NULL);
+	if (pvirq_pci_set_driver_override(pdev, ""))
+		pci_err(pdev, "could not clear its driver override: write an empty line to its driver_override\n");
 }
 
 static void pvhvm_dev_bind(struct pci_dev *pdev)

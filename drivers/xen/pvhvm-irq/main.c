@@ -14,7 +14,7 @@
 #include <linux/module.h>
 #include <linux/init.h>
 #include <linux/bitmap.h>
-#include <asm/hypervisor.h>
+#include <xen/xen.h>
 #include <asm/apic.h>
 #include <xen/interface/xen.h>
 #include <asm/xen/cpuid.h>
@@ -144,8 +144,11 @@ static int __init pvhvm_init(void)
 	int ret;
 
 	via = pvirq_seam_acquire();
-	if (x86_hyper_type == X86_HYPER_XEN_HVM ||
-	    x86_hyper_type == X86_HYPER_XEN_PV) {
+	/*
+	 * Not x86_hyper_type: with xen_nopv the kernel still detects Xen
+	 * there but sets nothing up, which is exactly our case.
+	 */
+	if (xen_domain()) {
 		pr_err("the kernel's own Xen support owns interrupts on this guest; stepping aside (boot with xen_nopv to use pvhvm_irq)\n");
 		ret = -EBUSY;
 		goto out_release_seam;

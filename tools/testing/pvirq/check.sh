@@ -3,7 +3,7 @@
 #
 # make check: run test tiers, print their TAP, end with "N passed, N failed".
 #
-#   check.sh all | TIER...     tiers: unit build vm lint
+#   check.sh all | TIER...     tiers: unit build vm lint xen
 #
 # Every tier prints "ok - ..." / "not ok - ..." lines.  A tier that cannot
 # run prints a "not ok" line saying why: it is a failure, never a skip.
@@ -62,8 +62,15 @@ tier_vm() {
 # Our kernel-side sources: the modules, their headers, the test modules.
 kernel_sources() {
 	git ls-files -co --exclude-standard -- drivers arch include \
-		tools/testing/pvirq/guest tools/testing/pvirq/vm/selftest |
+		tools/testing/pvirq/guest tools/testing/pvirq/vm/selftest \
+		tools/testing/pvirq/vm/synic-client tools/testing/pvirq/xen/probe |
 		grep -E '\.[ch]$'
+}
+
+# Real Xen under QEMU TCG: the guest's TAP comes through Xen's console.
+tier_xen() {
+	"$HERE/xen/run.sh" --xen "${PVIRQ_XEN:-4.17}" 2>&1 |
+		sed -e 's/^ok [0-9]* - /ok - /' -e 's/^not ok [0-9]* - /not ok - /'
 }
 
 tier_lint() {
@@ -115,7 +122,7 @@ tier_lint() {
 }
 
 tiers=("$@")
-[ "${tiers[0]:-all}" = all ] && tiers=(unit build vm lint)
+[ "${tiers[0]:-all}" = all ] && tiers=(unit build vm lint xen)
 
 rm -f "$OUT"/tier-*.tap
 for t in "${tiers[@]}"; do

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the xen tier's guest-side test scripts (busybox sh).  Scripts
+# print TAP: "ok N - what" / "not ok N - what", and "# ..." diagnostics.
+
+TAP_N=0
+
+# tap_ok "description" CMD [ARGS...]: ok when CMD exits 0.
+tap_ok() {
+	_d=$1
+	shift
+	TAP_N=$((TAP_N + 1))
+	if _out=$("$@" 2>&1); then
+		echo "ok $TAP_N - $_d"
+	else
+		echo "not ok $TAP_N - $_d"
+		[ -n "$_out" ] && echo "$_out" | sed 's/^/#   /'
+	fi
+	return 0
+}
+
+# tap_is "description" GOT WANT
+tap_is() {
+	TAP_N=$((TAP_N + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $TAP_N - $1"
+	else
+		echo "not ok $TAP_N - $1"
+		echo "#   got:  '$2'"
+		echo "#   want: '$3'"
+	fi
+}
+
+# tap_fail "description" [why]: an unconditional failure.
+tap_fail() {
+	TAP_N=$((TAP_N + 1))
+	echo "not ok $TAP_N - $1"
+	[ -n "$2" ] && echo "#   $2"
+}
+
+# kmsg_mark MARK, then kmsg_since MARK: kernel messages logged after it.
+kmsg_mark() {
+	echo "pvirq-mark $1" > /dev/kmsg
+}
+
+kmsg_since() {
+	dmesg | sed -n "/pvirq-mark $1\$/,\$p" | sed 1d
+}
