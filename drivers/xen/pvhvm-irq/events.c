@@ -643,11 +643,16 @@ int pvhvm_evtchn_bind(struct pvhvm_pirq *p)
 		       ((struct pvhvm_pirq *)xa_load(&pvhvm_irqs.ports, bp.port))->pirq);
 		goto out_close;
 	}
+	/*
+	 * Xen maps an MSI pirq only when the first message arrives, and
+	 * answers -EINVAL until then: like Linux, take that as "no EOI".
+	 */
 	ret = pvhvm_hc_physdev_op(PHYSDEVOP_irq_status_query, &sq, sizeof(sq));
 	if (ret) {
-		pr_err("PHYSDEVOP_irq_status_query(pirq %u) failed: %ld\n",
-		       p->pirq, ret);
-		goto out_erase;
+		if (p->gsi != PVHVM_NO_GSI)
+			pr_warn("PHYSDEVOP_irq_status_query(pirq %u, GSI %u) failed: %ld; assuming no EOI\n",
+				p->pirq, p->gsi, ret);
+		sq.flags = 0;
 	}
 	p->needs_eoi = sq.flags & XENIRQSTAT_needs_eoi;
 	ret = ec->ops->bind_to_cpu(ec, bp.port, 0, PVHVM_EVTCHN_NO_CPU);

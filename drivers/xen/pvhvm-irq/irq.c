@@ -116,9 +116,14 @@ static void pvhvm_gsi_eoi(struct irq_data *d)
 	pvhvm_pirq_eoi_host(pvhvm_data(d));
 }
 
-/* The scan already took the pending bit: nothing is left to ack. */
+/*
+ * Edge flow (MSI, edge GSIs): the scan already took the pending bit, so
+ * acking is only the host's EOI, where it wants one, as Linux's pirq chip
+ * does: the host may hold further events of the pirq until then.
+ */
 void pvhvm_chip_ack(struct irq_data *d)
 {
+	pvhvm_pirq_eoi_host(pvhvm_data(d));
 }
 
 /**
@@ -168,7 +173,6 @@ static struct irq_chip pvhvm_gsi_edge_chip = {
 	.irq_mask		= pvhvm_chip_mask,
 	.irq_unmask		= pvhvm_chip_unmask,
 	.irq_ack		= pvhvm_chip_ack,
-	.irq_eoi		= pvhvm_gsi_eoi,
 	.irq_set_affinity	= pvhvm_chip_set_affinity,
 	.flags			= IRQCHIP_SKIP_SET_WAKE,
 };
@@ -231,6 +235,8 @@ static int pvhvm_domain_alloc(struct irq_domain *domain, unsigned int virq,
 		return -ENOMEM;
 	p->irq = virq;
 	p->host_pirq = true;
+	/* A port moves with a hypercall: no need to wait for the next event. */
+	irq_set_status_flags(virq, IRQ_MOVE_PCNTXT);
 	irq_domain_set_info(domain, virq, p->pirq,
 			    req->level ? &pvhvm_gsi_level_chip : &pvhvm_gsi_edge_chip,
 			    p, req->level ? handle_fasteoi_irq : handle_edge_irq,

@@ -360,6 +360,7 @@ int pvhvm_msi_domain_alloc(struct irq_domain *domain, unsigned int virq,
 		p->in_block = nr_irqs > 1;
 		if (nr_irqs > 1 && !i)
 			p->block = pvhvm_pirq_block_size(nr_irqs);
+		irq_set_status_flags(virq + i, IRQ_MOVE_PCNTXT);
 		irq_domain_set_info(domain, virq + i, p->pirq, &pvhvm_msi_root_chip,
 				    p, handle_edge_irq, NULL, NULL);
 	}

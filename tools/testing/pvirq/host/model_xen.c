@@ -849,7 +849,7 @@ static int cmd_feature(struct pvirq_guest *g, int argc, char **argv,
 
 static const char help[] =
 	"personality xen|qemu; op22 on|off; multimsi on|off; "
-	"feature pirqs|callback|upcall on|off; hvm_features N; cpuid_base N; "
+	"feature pirqs|callback|upcall on|off; hvm_features N; cpuid_base N; counts; "
 	"version N; domid N; nr_pirqs N; nr_irqs_gsi N; max_ports N; "
 	"send PORT; fail OP[:SUBOP] N ERRNO; fail clear; reset";
 
@@ -867,6 +867,10 @@ static int xm_command(struct pvirq_guest *g, int argc, char **argv,
 	}
 	if (!strcmp(c, "fail"))
 		return cmd_fail(g, argc, argv, reply);
+	if (!strcmp(c, "counts") && argc == 1) {
+		xm_physdev_counts(g, reply);
+		return 0;
+	}
 	if (!strcmp(c, "feature"))
 		return cmd_feature(g, argc, argv, reply);
 	if (!strcmp(c, "reset") && argc == 1) {

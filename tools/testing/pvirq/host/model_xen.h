@@ -231,6 +231,7 @@ void xm_pirq_unbound(struct pvirq_guest *g, u32 pirq);
 int xm_gsi(struct pvirq_guest *g, u32 gsi, bool level);
 bool xm_msi(struct pvirq_guest *g, u64 addr, u32 data);
 bool xm_pirqs_busy(struct xm_model *m);
+void xm_physdev_counts(struct pvirq_guest *g, struct pvirq_sb *out);
 void xm_physdev_state_json(struct pvirq_guest *g, struct pvirq_sb *out);
 
 #endif /* _PVIRQ_MODEL_XEN_H */

@@ -655,6 +655,29 @@ static const char *emu_name(int emu)
 	return "none";
 }
 
+/* One short line of the counters tests compare ("model GUEST counts"). */
+void xm_physdev_counts(struct pvirq_guest *g, struct pvirq_sb *out)
+{
+	struct xm_model *m = xm_of(g);
+	u32 i, allocated = 0, mapped = 0, bound = 0, known = 0;
+
+	for (i = 0; i < XM_MAX_PIRQS; i++) {
+		struct xm_pirq *p = &m->pirq[i];
+
+		allocated += p->allocated;
+		mapped += p->emu != XM_IRQ_UNBOUND;
+		bound += !!p->port;
+		known += pirq_known(p);
+	}
+	pvirq_sb_printf(out, "ports_in_use %u pirqs_allocated %u pirqs_mapped %u pirqs_bound %u pirqs_in_use %u",
+			xm_ports_in_use(m), allocated, mapped, bound, known);
+	pvirq_sb_printf(out, " msi_snooped %llu msi_dropped %llu msi_held %llu msi_lost %llu",
+			(unsigned long long)m->msi_snooped,
+			(unsigned long long)m->msi_dropped,
+			(unsigned long long)m->msi_held,
+			(unsigned long long)m->msi_lost);
+}
+
 void xm_physdev_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 {
 	struct xm_model *m = xm_of(g);

@@ -12,10 +12,10 @@ EDU=$(for d in /sys/bus/pci/devices/*; do
 	[ "$(cat $d/vendor)" = 0x1234 ] && [ "$(cat $d/device)" = 0x11e8 ] &&
 		basename $d; done | head -1)
 
-# model state: a number from the Xen model's JSON, e.g. mstate ports in_use
+# mstate ports in_use: a counter of the Xen model ("model G counts")
 mstate() {
-	hostctl state "$PVIRQ_GUEST" | grep -o "\"$1\":{[^}]*" |
-		grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2
+	hostctl model "$PVIRQ_GUEST" counts | tr ' ' '\n' |
+		sed -n "/^$1_$2\$/{n;p}"
 }
 
 model() {
