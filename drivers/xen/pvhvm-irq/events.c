@@ -398,6 +398,7 @@ static int pvhvm_cpu_online(unsigned int cpu)
 		return -EBUSY;
 	}
 	pc->vector = vector;
+	/* Publishes vi and the scan state to pvhvm_upcall()'s acquire. */
 	smp_store_release(&pc->ready, true);
 	/* Events that came while we were not ready are still pending. */
 	apic->send_IPI(cpu, vector);

@@ -408,6 +408,57 @@ static void fifo_abi(void)
 	xt_stop(&t);
 }
 
+/*
+ * A port closed and bound again is the same event word, and Xen remembers
+ * the queue it was last linked on (fifo_lastq) across both: an event the
+ * guest consumed stays the tail of that queue, so the next link of the
+ * reused port must start a queue again instead of linking the port to
+ * itself, or to its old queue's tail from another queue.
+ */
+static void fifo_reuse(void)
+{
+	struct xt t;
+	u32 a, b;
+
+	xt_start(&t, "xen", 2);
+	xt_setup(&t);
+	init_control(&t, 0, XT_FIFO_CB_GPA, 0);
+	init_control(&t, 1, XT_FIFO_CB_GPA + 4096, 0);
+	expand(&t, XT_FIFO_ARR_GPA);
+	a = bind_ipi(&t, 0);
+	tap_ok(send(&t, a) == 0 && cb(&t, 0)->head[7] == a &&
+	       xt_took(&t, 0, XT_VECTOR),
+	       "fifo reuse: port %u delivered on vcpu 0's queue 7", a);
+	/* the guest takes it: the word is unlinked, a stays the host's tail */
+	*word(&t, a) = 0;
+	cb(&t, 0)->ready = 0;
+	xt_shinfo(&t)->vcpu_info[0].evtchn_upcall_pending = 0;
+	tap_ok(xt_close(&t, a) == 0 && bind_ipi(&t, 0) == a,
+	       "fifo reuse: closed and not linked, the port is bound again");
+	tap_ok(send(&t, a) == 0 && *word(&t, a) == (P | L) &&
+	       cb(&t, 0)->head[7] == a && cb(&t, 0)->ready == 1u << 7 &&
+	       xt_took(&t, 0, XT_VECTOR),
+	       "fifo reuse: its event starts the queue again (HEAD, READY, upcall), not linked to itself (word %#x)",
+	       *word(&t, a));
+
+	/* again, now bound to vcpu 1: vcpu 0's queue must forget its tail */
+	*word(&t, a) = 0;
+	cb(&t, 0)->ready = 0;
+	xt_shinfo(&t)->vcpu_info[0].evtchn_upcall_pending = 0;
+	xt_close(&t, a);
+	tap_ok(bind_ipi(&t, 1) == a && send(&t, a) == 0 &&
+	       cb(&t, 1)->head[7] == a && cb(&t, 1)->ready == 1u << 7 &&
+	       xt_took(&t, 1, XT_VECTOR),
+	       "fifo reuse: bound again to vcpu 1, it goes on vcpu 1's queue");
+	b = bind_ipi(&t, 0);
+	tap_ok(send(&t, b) == 0 && *word(&t, a) == (P | L) &&
+	       *word(&t, b) == (P | L) && cb(&t, 0)->head[7] == b &&
+	       cb(&t, 0)->ready == 1u << 7 && xt_took(&t, 0, XT_VECTOR),
+	       "fifo reuse: port %u on vcpu 0 starts vcpu 0's queue, not linked behind %u on vcpu 1",
+	       b, a);
+	xt_stop(&t);
+}
+
 int main(void)
 {
 	twolevel_delivery();
@@ -416,5 +467,6 @@ int main(void)
 	interdomain_and_errors("xen");
 	interdomain_and_errors("xen-qemu");
 	fifo_abi();
+	fifo_reuse();
 	return tap_done();
 }
