@@ -11,14 +11,14 @@
  * before the bus lets ACPI undo a routing it never did, and once the driver
  * is gone the GSI is unmapped and pdev->irq cleared, as ACPI would have.
  *
- * x86 routes INTx only when a driver probes (pcibios_alloc_irq, after the
- * bind notification), so the GSI of a device with no driver is learnt by
+ * x86 routes INTx through ACPI only when a driver enables the device, after
+ * the bind notification, so the GSI of a device with no driver is learnt by
  * probing it once with a driver of ours that matches nothing else
- * (driver_override): the routing gives pdev->irq an IO-APIC IRQ, whose pin
- * is the GSI on the single IO-APIC (GSI base 0) of a Xen HVM guest, checked
- * with acpi_gsi_to_irq(); the probe then declines, and the bus undoes the
- * routing.  A device bound already shows its routing in pdev->irq.  Linux
- * IRQ and GSI are never assumed equal.
+ * (driver_override): it enables the device, which gives pdev->irq an
+ * IO-APIC IRQ whose pin is the GSI on the single IO-APIC (GSI base 0) of a
+ * Xen HVM guest, disables it again and declines.  A device bound already
+ * shows its routing in pdev->irq.  Linux IRQ and GSI are never assumed
+ * equal.
  *
  * Devices already bound when the module loads keep their interrupts until
  * they are rebound: with remap_bound=1 at load, or one by one through
@@ -29,7 +29,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/pci.h>
-#include <linux/acpi.h>
 #include <linux/irq.h>
 #include <linux/slab.h>
 #include <linux/module.h>
@@ -152,27 +151,41 @@ static void pvhvm_dev_put(struct pvhvm_dev *d)
 	kfree(d);
 }
 
-/* The GSI behind an IO-APIC IRQ, or PVHVM_NO_GSI; see the top comment. */
+/*
+ * The GSI behind an IO-APIC IRQ, or PVHVM_NO_GSI.  The IO-APIC irq domain
+ * numbers its IRQs by pin and keeps the IO-APIC's index as its host data;
+ * the first IO-APIC starts at GSI 0 (the only one of a Xen HVM guest).
+ */
 static u32 pvhvm_irq_to_gsi(unsigned int irq)
 {
 	struct irq_data *irqd = irq_get_irq_data(irq);
-	unsigned int check;
 
-	if (!irqd || !irqd->chip || strcmp(irqd->chip->name, "IO-APIC"))
+	if (!irqd || !irqd->chip || !irqd->domain ||
+	    strcmp(irqd->chip->name, "IO-APIC"))
 		return PVHVM_NO_GSI;
-	if (acpi_gsi_to_irq(irqd->hwirq, &check) || check != irq)
+	if ((long)irqd->domain->host_data != 0)
 		return PVHVM_NO_GSI;
 	return irqd->hwirq;
 }
 
 #define PVHVM_GSI_PROBE_NAME	"pvhvm_gsi_probe"
 
-/* Runs right after x86 routed INTx for a probe: note the GSI, decline. */
+/*
+ * Our probe driver: routes INTx by enabling the device (ACPI _PRT), notes
+ * the GSI, undoes it all and declines.  pdev->irq alone is not enough:
+ * before routing it holds the firmware's PIC-mode line.
+ */
 static int pvhvm_gsi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	u32 gsi = pdev->irq > 0 ? pvhvm_irq_to_gsi(pdev->irq) : PVHVM_NO_GSI;
+	u32 gsi = PVHVM_NO_GSI;
 	struct pvhvm_dev *d;
 
+	/* x86 routes INTx (ACPI _PRT) when the device is enabled. */
+	if (!pci_enable_device(pdev)) {
+		if (pdev->irq > 0 && pdev->irq_managed)
+			gsi = pvhvm_irq_to_gsi(pdev->irq);
+		pci_disable_device(pdev);
+	}
 	mutex_lock(&devs.lock);
 	d = pvhvm_dev_find(pdev);
 	if (d)

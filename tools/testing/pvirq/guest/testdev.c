@@ -11,6 +11,10 @@
  *
  * /sys/kernel/debug/pvirq_testdev/<pci name>/
  *   info   "mode M nvec N"
+ *
+ * Other devices can be bound too, through the driver's new_id (e.g. QEMU's
+ * edu device for legacy INTx tests): they always get one INTx interrupt,
+ * whatever mode says, so that one load of the module can drive both.
  *   irqs   one line per vector: "VEC IRQ HITS C0 C1 ..." (hits per CPU)
  *          writing anything resets the counters
  */
@@ -139,6 +143,10 @@ static const struct file_operations pvd_irqs_fops = {
 
 static int pvd_parse_mode(struct pci_dev *pdev, unsigned int *flags)
 {
+	if (pdev->vendor != PVD_VENDOR || pdev->device != PVD_DEVICE) {
+		*flags = PCI_IRQ_INTX;
+		return 0;
+	}
 	if (sysfs_streq(mode, "msi"))
 		*flags = PCI_IRQ_MSI;
 	else if (sysfs_streq(mode, "msix"))
@@ -200,7 +208,7 @@ free_requested:
 
 static int pvd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	unsigned int want_min;
+	unsigned int want_min, want_max;
 	struct pvd_dev *td;
 	int ret;
 
@@ -218,11 +226,12 @@ static int pvd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* MSI writes are bus-master writes. */
 	pci_set_master(pdev);
 
-	want_min = minvec ? minvec : nvec;
-	ret = pci_alloc_irq_vectors(pdev, want_min, nvec, td->flags);
+	want_max = td->flags == PCI_IRQ_INTX ? 1 : nvec;
+	want_min = td->flags == PCI_IRQ_INTX ? 1 : minvec ? minvec : nvec;
+	ret = pci_alloc_irq_vectors(pdev, want_min, want_max, td->flags);
 	if (ret < 0) {
 		pci_err(pdev, "%s: %u..%u vectors refused (%d)\n",
-			pvd_mode_name(td->flags), want_min, nvec, ret);
+			pvd_mode_name(td->flags), want_min, want_max, ret);
 		goto disable_device;
 	}
 	td->nvec = ret;

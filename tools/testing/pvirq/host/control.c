@@ -214,19 +214,30 @@ static int cmd_gsi(struct ctl_ctx *c)
 	bool level;
 	int ret;
 
-	if (need_args(c, 4, "GUEST N raise|lower"))
+	if (need_args(c, 4, "GUEST N raise|lower|pulse"))
 		return -EINVAL;
 	g = guest_arg(c);
 	if (!g)
 		return -ENOENT;
 	if (parse_u32(c->argv[2], ~0u, &gsi))
 		return fail(c, -EINVAL, "bad GSI");
-	if (strcmp(c->argv[3], "raise") && strcmp(c->argv[3], "lower"))
-		return fail(c, -EINVAL, "raise or lower, not '%s'", c->argv[3]);
+	if (strcmp(c->argv[3], "raise") && strcmp(c->argv[3], "lower") &&
+	    strcmp(c->argv[3], "pulse"))
+		return fail(c, -EINVAL, "raise, lower or pulse, not '%s'", c->argv[3]);
 	level = c->argv[3][0] == 'r';
 	if (!g->model->gsi)
 		return fail(c, -EOPNOTSUPP, "model %s has no GSIs", g->model->name);
-	ret = g->model->gsi(g, gsi, level);
+	/*
+	 * pulse: a device that asserts and is acked at once; lowered before
+	 * the guest's EOI can be served, so a level GSI is not re-sent.
+	 */
+	if (c->argv[3][0] == 'p') {
+		ret = g->model->gsi(g, gsi, true);
+		if (!ret)
+			ret = g->model->gsi(g, gsi, false);
+	} else {
+		ret = g->model->gsi(g, gsi, level);
+	}
 	if (ret)
 		return fail(c, ret, "model %s refused gsi %u", g->model->name, gsi);
 	return cmd_ok(c);
@@ -570,7 +581,7 @@ static const struct {
 	{ "inject-apic", cmd_inject, "GUEST APICID VECTOR" },
 	{ "msi", cmd_msi, "GUEST ADDR DATA" },
 	{ "fire", cmd_fire, "GUEST K" },
-	{ "gsi", cmd_gsi, "GUEST N raise|lower" },
+	{ "gsi", cmd_gsi, "GUEST N raise|lower|pulse" },
 	{ "msi-state", cmd_msi_state, "GUEST" },
 	{ "state", cmd_state, "GUEST" },
 	{ "fault", cmd_fault, "GUEST OP NTH ERRNO" },

@@ -405,6 +405,25 @@ void xm_port_raise(struct pvirq_guest *g, u32 port)
 
 /* Ports */
 
+/*
+ * Forget a port's binding and counters, but not the FIFO queue its event
+ * word was last linked on: like Xen's fifo_lastq, that outlives the close
+ * and a reuse of the port.  A consumed event stays its queue's tail (the
+ * guest unlinks the word, the host's tail is left as it was), so the next
+ * link of the same port must find it there and empty that queue first;
+ * otherwise it would link the port to itself, or to the old queue's tail
+ * from its new queue, and the event would never reach a HEAD.
+ */
+static void port_clear(struct xm_port *p)
+{
+	u32 last_vcpu = p->last_vcpu;
+	u8 last_prio = p->last_prio;
+
+	memset(p, 0, sizeof(*p));
+	p->last_vcpu = last_vcpu;
+	p->last_prio = last_prio;
+}
+
 static int port_alloc(struct pvirq_guest *g, u8 state, u32 vcpu, u32 *port)
 {
 	struct xm_model *m = xm_of(g);
@@ -415,7 +434,7 @@ static int port_alloc(struct pvirq_guest *g, u8 state, u32 vcpu, u32 *port)
 		if (!port_free(m, i) || port_busy(g, i))
 			continue;
 		p = &m->port[i];
-		memset(p, 0, sizeof(*p));
+		port_clear(p);
 		p->state = state;
 		p->vcpu = vcpu;
 		p->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
@@ -438,7 +457,7 @@ static void port_free_one(struct pvirq_guest *g, u32 port)
 	} else {
 		clear_pending_2l(g, port);
 	}
-	memset(&m->port[port], 0, sizeof(m->port[port]));
+	port_clear(&m->port[port]);
 }
 
 static void port_close(struct pvirq_guest *g, u32 port)

@@ -95,6 +95,7 @@ base_initrd() {
 	cp /bin/busybox "$root/bin/busybox"
 	# Our own insmod: one finit_module(), no retry (see guest/insmod.c).
 	gcc -static -O2 -Wall -Werror -o "$root/bin/pvinsmod" "$HERE/guest/insmod.c" || return 1
+	make -s -C "$TOP/tools/pvictl" OUT="$root/bin" >&2 || return 1
 	cp "$HERE/guest/init" "$root/init"
 	cp "$HERE"/guest/*.sh "$root/pvirq/"
 	find "$kbuild" -name '*.ko' -exec cp {} "$root/pvirq/modules/" \;
