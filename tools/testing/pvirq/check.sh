@@ -93,6 +93,22 @@ tier_lint() {
 	else
 		echo "not ok - lint: checkpatch --strict clean ($bad of $n files have findings)"
 	fi
+	bad=0
+	n=0
+	for f in $(git ls-files -co --exclude-standard -- Documentation | grep '\.rst$'); do
+		n=$((n + 1))
+		if ! /usr/bin/python3 -c 'import sys, docutils.core
+docutils.core.publish_string(open(sys.argv[1]).read(), writer_name="null",
+	settings_overrides={"report_level": 2, "halt_level": 2})' "$f" > "$OUT/rst.tmp" 2>&1; then
+			bad=$((bad + 1))
+			sed "s|^|#   $f: |" "$OUT/rst.tmp" | head -10
+		fi
+	done
+	if [ $bad = 0 ]; then
+		echo "ok - lint: Documentation/*.rst parse without warnings ($n files)"
+	else
+		echo "not ok - lint: Documentation/*.rst parse without warnings ($bad of $n files)"
+	fi
 	if ! command -v sparse > /dev/null; then
 		echo "not ok - lint: sparse is not installed (make deps)"
 		return
