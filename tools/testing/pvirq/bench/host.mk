@@ -15,7 +15,10 @@ BHOST_SRCS	:= $(filter-out $(BHOST_SRC)/main.c $(BHOST_SRC)/hostctl.c \
 		     $(addprefix $(BHOST_SRC)/,$(BHOST_SKIP)),$(sort $(wildcard $(BHOST_SRC)/*.c)))
 
 BENCH_BINS	+= $(OUT)/host_roundtrip
-BENCH_RUNS	+= $(OUT)/host_roundtrip $(BHOST_OUT)/pvirq-host
+BENCH_TARGETS	+= bench-host-roundtrip
+
+bench-host-roundtrip: $(OUT)/host_roundtrip
+	@$(OUT)/host_roundtrip $(BHOST_OUT)/pvirq-host
 
 $(BHOST_OUT)/pvirq-host: $(BHOST_SRCS) $(wildcard $(BHOST_SRC)/*.h) FORCE
 	$(MAKE) -C $(BHOST_SRC) OUT=$(BHOST_OUT) SKIP="$(BHOST_SKIP)" \
@@ -26,4 +29,4 @@ $(OUT)/host_roundtrip: host_roundtrip.c $(BHOST_OUT)/pvirq-host | $(OUT)
 		-D_GNU_SOURCE -o $@ $< $(BHOST_OUT)/libpvirqhost.a
 
 FORCE:
-.PHONY: FORCE
+.PHONY: FORCE bench-host-roundtrip
