@@ -42,7 +42,8 @@ PVIRQ_CONFIGS	:= CONFIG_PVIRQ_XEN_PVHVM_IRQ=m CONFIG_PVIRQ_HV_SYNIC=m CONFIG_PVI
 KCFLAGS		?=
 SRC_DIRS	:= Kbuild include drivers arch tools/testing/pvirq/guest \
 		   tools/testing/pvirq/include tools/testing/pvirq/vm/selftest \
-		   tools/testing/pvirq/vm/synic-client
+		   tools/testing/pvirq/vm/synic-client \
+		   tools/testing/pvirq/vm/pvi-client
 
 all: modules
 
@@ -76,6 +77,9 @@ test-modules: modules
 	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR)/tools/testing/pvirq/guest \
 		KCFLAGS="$(KCFLAGS)" V=$(V) modules
 	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR)/tools/testing/pvirq/vm/synic-client \
+		KBUILD_EXTRA_SYMBOLS=$(KBUILD_DIR)/Module.symvers \
+		KCFLAGS="$(KCFLAGS)" V=$(V) modules
+	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR)/tools/testing/pvirq/vm/pvi-client \
 		KBUILD_EXTRA_SYMBOLS=$(KBUILD_DIR)/Module.symvers \
 		KCFLAGS="$(KCFLAGS)" V=$(V) modules
 

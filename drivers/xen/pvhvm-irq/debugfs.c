@@ -66,6 +66,8 @@ static int pvhvm_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "spurious_events %lld\n",
 		   (long long)atomic64_read(&pvhvm_irqs.spurious));
 	seq_printf(m, "evtchn_abi %s\n", pvhvm_irqs.evtchn.ops->name);
+	/* Per bound port: this entry plus its slot in the port xarray. */
+	seq_printf(m, "pirq_entry_bytes %zu\n", sizeof(struct pvhvm_pirq));
 	mutex_unlock(&pvhvm_irqs.lock);
 	return 0;
 }

@@ -41,8 +41,6 @@
 #define PVI_MODEL_REFUSED_LOG	64
 #define PVI_MODEL_KVM_ENOSYS	1000
 
-extern PVIRQ_MODEL_DEFINE(pvi);
-
 u64 (*pvi_model_clock)(void) = pvirq_now_ns;
 
 enum pvi_refuse {
@@ -488,10 +486,12 @@ static void pvi_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 	u32 i;
 
 	pvi_uuid_format(&p->uuid, u);
-	pvirq_sb_printf(out, "{\"uuid\":\"%s\",\"up\":%s,\"incarnation\":%u,\"gsis\":%u,\"hcnr\":%u,\"rate\":%llu,\"burst\":%llu,\"allow\":[",
-			u, p->up ? "true" : "false", p->incarnation, p->nr_gsis,
-			p->hc_nr, (unsigned long long)p->bucket.rate,
+	pvirq_sb_printf(out, "{\"uuid\":\"%s\",\"up\":%s,\"incarnation\":%u,",
+			u, p->up ? "true" : "false", p->incarnation);
+	pvirq_sb_printf(out, "\"gsis\":%u,\"hcnr\":%u,\"rate\":%llu,\"burst\":%llu,",
+			p->nr_gsis, p->hc_nr, (unsigned long long)p->bucket.rate,
 			(unsigned long long)p->bucket.burst);
+	pvirq_sb_printf(out, "\"allow\":[");
 	for (i = 0; i < p->allow.n; i++) {
 		pvi_uuid_format(&p->allow.e[i].sender, u);
 		if (p->allow.e[i].gsi == PVI_GSI_ANY)
@@ -659,7 +659,8 @@ static int pvi_command(struct pvirq_guest *g, int argc, char **argv,
 		if (parse_u64(argv[1], PVI_BUCKET_RATE_MAX, &a) ||
 		    parse_u64(argv[2], PVI_BUCKET_BURST_MAX, &b) ||
 		    pvi_bucket_set(&p->bucket, a, b, pvi_model_clock())) {
-			pvirq_sb_printf(reply, "usage: rate PER_SECOND BURST (0 0: unlimited; BURST >= 1 with a rate)");
+			pvirq_sb_printf(reply, "usage: rate PER_SECOND BURST%s",
+					" (0 0: unlimited; BURST >= 1 with a rate)");
 			return -EINVAL;
 		}
 		return 0;
@@ -695,7 +696,10 @@ static int pvi_command(struct pvirq_guest *g, int argc, char **argv,
 		return 0;
 	}
 usage:
-	pvirq_sb_printf(reply, "model pvi knows: uuid [UUID], allow|revoke UUID|GUEST GSI|any, allowlist, rate PER_SECOND BURST, max-allow N, refused [clear], counts, clear-counts, hcnr N, gsis N");
+	pvirq_sb_printf(reply, "model pvi knows: %s, %s, %s",
+			"uuid [UUID], allow|revoke UUID|GUEST GSI|any, allowlist",
+			"rate PER_SECOND BURST, max-allow N, refused [clear]",
+			"counts, clear-counts, hcnr N, gsis N");
 	return -EINVAL;
 }
 

@@ -9,7 +9,7 @@
 #define _MODEL_PVI_H
 
 #include <stdbool.h>
-#include "pvirq_host.h"
+#include "pvirq_model.h"
 #include <pvirq/pvi_abi.h>
 
 #define PVI_UUID_STR_LEN	36
@@ -80,6 +80,9 @@ int pvi_bucket_set(struct pvi_bucket *b, u64 rate, u64 burst, u64 now_ns);
 bool pvi_bucket_take(struct pvi_bucket *b, u64 now_ns);
 /* Whole tokens available at @now_ns, for the state. */
 u64 pvi_bucket_tokens(struct pvi_bucket *b, u64 now_ns);
+
+/* The model itself, to tell its guests from others'. */
+extern PVIRQ_MODEL_DEFINE(pvi);
 
 /* The model's clock; the unit tests replace it. */
 extern u64 (*pvi_model_clock)(void);

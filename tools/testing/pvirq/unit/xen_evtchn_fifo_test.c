@@ -164,6 +164,36 @@ static void host_unmask(evtchn_port_t port)
 	pthread_mutex_unlock(&host_lock);
 }
 
+/*
+ * EVTCHNOP_close (Xen's evtchn_free()): PENDING is cleared, the event
+ * dropped, the port back on vCPU 0.  The word is not unlinked, and the
+ * queue it was last linked on (last_q) is kept: the port may still be
+ * that queue's tail.
+ */
+static void host_close(evtchn_port_t port)
+{
+	pthread_mutex_lock(&host_lock);
+	if (__atomic_fetch_and(W(port), ~PENDING, __ATOMIC_SEQ_CST) & PENDING)
+		raised[port]--;
+	notify_vcpu[port] = 0;
+	pthread_mutex_unlock(&host_lock);
+}
+
+/* Binding a closed port again: refused while its word is still LINKED. */
+static bool host_bind(evtchn_port_t port)
+{
+	bool ok;
+
+	pthread_mutex_lock(&host_lock);
+	ok = !(ld(W(port)) & LINKED);
+	if (ok) {
+		notify_vcpu[port] = 0;
+		prio[port] = EVTCHN_FIFO_PRIORITY_DEFAULT;
+	}
+	pthread_mutex_unlock(&host_lock);
+	return ok;
+}
+
 static void host_bind_vcpu(evtchn_port_t port, unsigned int v)
 {
 	pthread_mutex_lock(&host_lock);
@@ -226,6 +256,42 @@ static void guest_move(evtchn_port_t port, unsigned int cpu)
 	bound_to[port] = cpu;
 	if (!was_masked)
 		guest_unmask(port);
+}
+
+/*
+ * pvhvm_evtchn_close(): mask, EVTCHNOP_close, clear_pending, then remove
+ * until no queue holds the word, a pass of each vCPU in between.
+ */
+static bool guest_close(evtchn_port_t port)
+{
+	unsigned int tries, c;
+
+	guest_mask(port);
+	host_close(port);
+	ops->clear_pending(&ec, port);
+	for (tries = 0; tries < 1000; tries++) {
+		if (ops->remove(&ec, port, bound_to[port]) != -EBUSY)
+			return true;
+		for (c = 0; c < NCPU; c++)
+			scan(c, 64);
+	}
+	return false;
+}
+
+/*
+ * pvhvm_evtchn_bind() on a port number the host hands out again: bound on
+ * vCPU 0, set up, unmasked at startup, then moved to @cpu.
+ */
+static bool guest_bind(evtchn_port_t port, unsigned int cpu)
+{
+	if (!host_bind(port) || ops->setup(&ec, port))
+		return false;
+	ops->bind_to_cpu(&ec, port, 0, PVHVM_EVTCHN_NO_CPU);
+	bound_to[port] = 0;
+	guest_unmask(port);
+	if (cpu)
+		guest_move(port, cpu);
+	return true;
 }
 
 static void reset(void)
@@ -532,9 +598,66 @@ static void test_setup(void)
 	       "the event array stops at 2^17 ports");
 }
 
+/*
+ * A port closed and bound again keeps its event word, which may still be
+ * the host's tail of the queue it was last linked on.  Its next event
+ * must be taken like any other, on the vCPU it is bound to now.
+ */
+static void test_close_rebind(void)
+{
+	unsigned int i;
+	u64 lost, dup;
+	bool ok;
+
+	reset();
+	host_raise(5);
+	scan(1, 64);
+	ok = guest_close(5) && *W(5) == MASKED && guest_bind(5, 1);
+	host_raise(5);
+	tap_ok(ok && cb[1].head[EVTCHN_FIFO_PRIORITY_DEFAULT] == 5 &&
+	       *W(5) == (PENDING | LINKED) && scan(1, 64) == 1 &&
+	       taken[5] == 2 && !count_mismatch(&lost, &dup),
+	       "a taken port closed and bound again: its next event starts the queue again and is taken");
+
+	host_raise(9);
+	host_raise(13);
+	ok = ops->remove(&ec, 9, 1) == -EBUSY && guest_close(9) &&
+	     taken[9] == 0 && taken[13] == 1 && !(*W(9) & (PENDING | LINKED));
+	ok = ok && guest_bind(9, 1);
+	host_raise(9);
+	tap_ok(ok && scan(1, 64) == 1 && taken[9] == 1 &&
+	       !count_mismatch(&lost, &dup) && !misrouted && !masked_taken,
+	       "closed while pending and linked: a pass drops it, the port bound again gets its next event");
+
+	host_raise(17);
+	scan(1, 64);
+	ok = guest_close(17) && guest_bind(17, 2);
+	host_raise(17);
+	host_raise(21);
+	tap_ok(ok && cb[2].head[EVTCHN_FIFO_PRIORITY_DEFAULT] == 17 &&
+	       cb[1].head[EVTCHN_FIFO_PRIORITY_DEFAULT] == 21 &&
+	       scan(2, 64) == 1 && scan(1, 64) == 1 &&
+	       !count_mismatch(&lost, &dup) && !misrouted,
+	       "bound again to another vCPU: it goes there, and its old queue starts afresh");
+
+	/* Many times over, the same port, the queue never drained between. */
+	for (ok = true, i = 0; i < 200 && ok; i++) {
+		host_raise(25);
+		host_raise(29);
+		ok = guest_close(25) && guest_bind(25, rnd() % NCPU);
+		scan(1, 1);
+	}
+	host_raise(25);
+	ok = ok && drain(7);
+	tap_ok(ok && !count_mismatch(&lost, &dup) &&
+	       !misrouted && !masked_taken && !link_failures,
+	       "200 close and rebind cycles with other events queued: none lost (%llu) or duplicated (%llu)",
+	       (unsigned long long)lost, (unsigned long long)dup);
+}
+
 static void test_random_interleaved(void)
 {
-	unsigned int i, bad;
+	unsigned int i, bad, rebind_failures = 0;
 	u64 lost, dup;
 
 	reset();
@@ -554,16 +677,19 @@ static void test_random_interleaved(void)
 			guest_unmask(p);
 		else if (r < 95)
 			guest_move(p, rnd() % NCPU);
-		else
+		else if (r < 98)
 			host_set_priority(p, rnd() % NQ);
+		else if (!guest_close(p) || !guest_bind(p, rnd() % NCPU))
+			rebind_failures++;
 	}
 	for (i = 1; i < NPORTS; i++)
 		if (gmasked[i])
 			guest_unmask(i);
 	tap_ok(drain(37), "interleaved run drains");
 	bad = count_mismatch(&lost, &dup);
-	tap_ok(!bad && !misrouted && !masked_taken && !link_failures,
-	       "100000 interleaved steps: no lost (%llu), duplicated (%llu), misrouted (%llu) or masked (%llu) event",
+	tap_ok(!bad && !misrouted && !masked_taken && !link_failures &&
+	       !rebind_failures,
+	       "100000 interleaved steps, ports closed and bound again among them: no lost (%llu), duplicated (%llu), misrouted (%llu) or masked (%llu) event",
 	       (unsigned long long)lost, (unsigned long long)dup,
 	       (unsigned long long)misrouted,
 	       (unsigned long long)masked_taken);
@@ -658,6 +784,7 @@ int main(void)
 	test_fairness();
 	test_hostile();
 	test_setup();
+	test_close_rebind();
 	test_random_interleaved();
 	test_concurrent();
 	return tap_done();

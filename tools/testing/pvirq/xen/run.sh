@@ -9,6 +9,7 @@
 # "(d<domid>) ..." on the outer serial port this script reads.
 #
 #   run.sh [--xen 4.17|4.20|all] [--timeout SECS] [--keep]
+#   PVIRQ_PVHVM_KO=path/pvhvm_irq.ko run.sh ...   test that module instead
 #
 # Output: "ok - xen V: ..." / "not ok - xen V: ..." lines, "# ..."
 # diagnostics (the probe's "# xen-fact:" lines among them), and a last line
@@ -76,7 +77,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------
-# Inputs shared by every Xen version: our modules and the probe, for 6.1.
+# Inputs shared by every Xen version: pvhvm_irq and the probe, for 6.1.
 
 eval "$("$TOP/scripts/deps.sh" --env)"
 KREL=$KREL_61
@@ -85,12 +86,21 @@ if [ ! -f "$KIMG" ]; then
 	emit not-ok "xen: the Debian $KREL kernel image is missing (make deps)"
 	finish
 fi
-if ! make -s -C "$TOP" KVER=6.1 modules > "$OUT/modules.log" 2>&1; then
+# Only the module under test: the tier does not wait on the others.
+# PVIRQ_PVHVM_KO names a prebuilt pvhvm_irq.ko to test instead (e.g. a
+# deliberately broken one, to see the tier fail).
+if [ -n "${PVIRQ_PVHVM_KO:-}" ]; then
+	PVHVM_KO=$PVIRQ_PVHVM_KO
+	echo "# xen: testing the prebuilt $PVHVM_KO"
+	[ -f "$PVHVM_KO" ] || { emit not-ok "xen: PVIRQ_PVHVM_KO=$PVHVM_KO exists"; finish; }
+elif ! make -s -C "$TOP" KVER=6.1 PVIRQ_CONFIGS=CONFIG_PVIRQ_XEN_PVHVM_IRQ=m modules \
+	> "$OUT/modules.log" 2>&1; then
 	emit not-ok "xen: pvirq's modules build for $KREL"
 	show "$OUT/modules.log" 30
 	finish
+else
+	PVHVM_KO=$(make -s -C "$TOP" KVER=6.1 print-kbuild-dir)/drivers/xen/pvhvm-irq/pvhvm_irq.ko
 fi
-PVHVM_KO=$(make -s -C "$TOP" KVER=6.1 print-kbuild-dir)/drivers/xen/pvhvm-irq/pvhvm_irq.ko
 PROBE_O=$OUT/probe-$KREL
 if ! make -s -C "$HERE/probe" KDIR="$KDIR_61" OBJDIR="$PROBE_O" > "$OUT/probe.log" 2>&1 ||
    grep -q 'warning:' "$OUT/probe.log"; then
@@ -266,7 +276,7 @@ guest_initrd() {
 	# shellcheck disable=SC2086
 	cp "$PVHVM_KO" $PROBE_KO "$st/pvirq/modules/"
 	copy_mods "$XEN_KMODS" "$st/pvirq/debian" crct10dif_generic crc64_rocksoft_generic \
-		virtio_pci virtio-rng nvme ahci e1000e || return 1
+		virtio_pci virtio-rng nvme ahci sd_mod e1000e || return 1
 	pack "$st" "$out" || return 1
 	echo "$out"
 }

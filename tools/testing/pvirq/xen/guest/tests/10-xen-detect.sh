@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Real Xen, seen from an HVM guest booted with xen_nopv: the kernel's own
-# Xen code stays out, pvhvm_irq finds Xen and says which version, and the
-# probe module records what Xen answers ("# xen-fact:" lines) -- the
-# answers pvirq's host model must give too.
+# Xen code stays out; pvhvm_irq, loaded by /init before the device drivers,
+# finds Xen, says which version, takes the -ENOSYS fallback for pirqs and
+# registers its upcall vector (or, where Xen offers no HVM pirqs, refuses
+# in one line); the probe module records what Xen answers ("# xen-fact:"
+# lines) -- the answers pvirq's host model must give too.
 . /pvirq/lib.sh
 
 # Kernel messages of one module since a mark, without timestamps.
@@ -26,14 +28,36 @@ done
 tap_is "the kernel's own Xen support stays out (xen_nopv)" "$own_xen" ""
 dmesg | grep -m1 'Hypervisor detected' | sed 's/^/# xen-fact: guest kernel: /'
 
-# --- pvhvm_irq: the driver under test --------------------------------------
-kmsg_mark pvhvm
-out=$(insmod "$PVIRQ_MODDIR/pvhvm_irq.ko" 2>&1)
-tap_is "pvhvm_irq loads" "$out" ""
-PVHVM=$(kmsgs pvhvm pvhvm_irq | sort -u)
+# --- pvhvm_irq: the driver under test, loaded by /init before any device
+# driver -----------------------------------------------------------------
+rc=$(cat /tmp/pvhvm-load.rc)
+PVHVM=$(kmsgs pvhvm-load pvhvm_irq | awk '!seen[$0]++')
 echo "$PVHVM" | sed 's/^/#   /'
 drv_ver=$(echo "$PVHVM" | sed -n 's/^pvhvm_irq: Xen \([0-9]*\.[0-9]*\) at CPUID.*/\1/p' | head -1)
 tap_is "pvhvm_irq detects Xen and logs its version" "$drv_ver" "$PVIRQ_XEN"
+if [ "$PVIRQ_WANT_PIRQ" = 1 ]; then
+	tap_is "pvhvm_irq loads, before the device drivers" \
+		"$rc $(cat /tmp/pvhvm-load.out)" "0 "
+	tap_is "PHYSDEVOP_get_nr_pirqs: -ENOSYS, and the driver says it lets the host pick pirqs" \
+		"$(echo "$PVHVM" | grep -c '^pvhvm_irq: pirqs: no PHYSDEVOP_get_nr_pirqs (-ENOSYS, as on Xen); the host picks them$')" 1
+	tap_is "and its allocator is in host-picks mode" \
+		"$(sed -n 's/^pirq_mode //p' $PV/stats 2> /dev/null)" host-picks
+	tap_is "the upcall vector is registered per vCPU (HVMOP_set_evtchn_upcall_vector)" \
+		"$(echo "$PVHVM" | grep -c '^pvhvm_irq: event channels: .* ABI, upcall vector per vCPU (HVMOP_set_evtchn_upcall_vector)$')" 1
+	tap_is "one pvhvm-upcall IRQ per CPU ($NCPU)" \
+		"$(grep -c ' pvhvm-upcall$' /proc/interrupts)" "$NCPU"
+	tap_is "MSI and MSI-X are remapped too (Xen does not virtualize the APIC here)" \
+		"$(echo "$PVHVM" | grep -c '^pvhvm_irq: remapping GSIs, MSI and MSI-X of devices as their drivers bind$')" 1
+	tap_is "the driver logged no error, at load or as the devices bound" \
+		"$(echo "$PVHVM" | grep -iE 'fail|refus|error|cannot|beyond' | head -3)" ""
+else
+	tap_ok "pvhvm_irq refuses to load (-ENODEV): Xen offers no HVM pirqs to this guest" \
+		sh -c "[ $rc != 0 ] && grep -q 'No such device' /tmp/pvhvm-load.out"
+	tap_is "with one clear line naming XENFEAT_hvm_pirqs and hvm_pirq=1" \
+		"$(echo "$PVHVM" | grep -c '^pvhvm_irq: Xen does not offer HVM pirqs (XENFEAT_hvm_pirqs; Xen 4.19 and later need hvm_pirq=1 in the guest config); interrupts stay with the emulated IO-APIC and MSI; not loading$')" 1
+	tap_is "and no other error" \
+		"$(echo "$PVHVM" | grep -v -e '^pvhvm_irq: Xen [0-9.]* at CPUID' -e 'XENFEAT_hvm_pirqs' | head -3)" ""
+fi
 
 # --- the probe: facts ------------------------------------------------------
 kmsg_mark probe
@@ -76,5 +100,3 @@ tap_is "pvhvm_irq's version is XENVER_version's" "$drv_ver" \
 
 out=$(rmmod pvirq_xen_probe 2>&1)
 tap_is "the probe module unloads" "$out" ""
-out=$(rmmod pvhvm_irq 2>&1)
-tap_is "pvhvm_irq unloads" "$out" ""
