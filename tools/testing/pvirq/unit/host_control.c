@@ -71,8 +71,8 @@ static void test_parsing(struct pvirq_host *h)
 	       "'self' means nothing on the control socket");
 	tap_ok(is(run(h, NULL, "inject g0 0 0x40", NULL), "err ENOTCONN"),
 	       "inject into a guest without VM: ENOTCONN");
-	tap_ok(is(run(h, NULL, "gsi g0 5 wiggle", NULL), "err EINVAL raise or lower"),
-	       "gsi takes raise|lower");
+	tap_ok(is(run(h, NULL, "gsi g0 5 wiggle", NULL), "err EINVAL raise, lower or pulse"),
+	       "gsi takes raise|lower|pulse");
 	tap_ok(is(run(h, NULL, "gsi g0 5 raise", NULL), "err EOPNOTSUPP model base has no GSIs"),
 	       "gsi on the base model is refused");
 	tap_ok(is(run(h, NULL, "model g0 echo a  b", NULL), "ok a b"),
