@@ -39,6 +39,7 @@
 
 #include "pvhvm.h"
 #include "hcall.h"
+#include "pvhvm_trace.h"
 
 static char *evtchn_abi = "auto";
 module_param(evtchn_abi, charp, 0444);
@@ -117,6 +118,7 @@ static void pvhvm_dispatch(void *ctx, evtchn_port_t port)
 		return;
 	}
 	atomic64_inc(&p->events);
+	trace_pvhvm_deliver(port, p->irq);
 	generic_handle_irq(p->irq);
 }
 
@@ -661,6 +663,7 @@ int pvhvm_evtchn_bind(struct pvhvm_pirq *p)
 		goto out_erase;
 	p->cpu = 0;
 	p->port = bp.port;
+	trace_pvhvm_bind(p->pirq, p->port, p->needs_eoi);
 	return 0;
 
 out_erase:
@@ -736,6 +739,7 @@ int pvhvm_evtchn_move(struct pvhvm_pirq *p, unsigned int cpu, bool masked)
 		ec->ops->bind_to_cpu(ec, p->port, cpu, p->cpu);
 		p->cpu = cpu;
 	}
+	trace_pvhvm_affinity(p->pirq, p->port, cpu, ret);
 	if (!masked)
 		pvhvm_evtchn_unmask(p);
 	return ret;

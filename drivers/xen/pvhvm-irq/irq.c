@@ -24,6 +24,7 @@
 
 #include "pvhvm.h"
 #include "hcall.h"
+#include "pvhvm_trace.h"
 
 struct pvhvm_irqs pvhvm_irqs = {
 	.lock = __MUTEX_INITIALIZER(pvhvm_irqs.lock),
@@ -76,6 +77,7 @@ static void pvhvm_pirq_eoi_host(struct pvhvm_pirq *p)
 	if (!p->needs_eoi)
 		return;
 	ret = pvhvm_hc_physdev_op(PHYSDEVOP_eoi, &eoi, sizeof(eoi));
+	trace_pvhvm_eoi(p->pirq, ret);
 	if (ret)
 		pr_err_ratelimited("PHYSDEVOP_eoi(pirq %u) failed: %ld\n",
 				   p->pirq, ret);
@@ -235,6 +237,7 @@ static int pvhvm_domain_alloc(struct irq_domain *domain, unsigned int virq,
 		return -ENOMEM;
 	p->irq = virq;
 	p->host_pirq = true;
+	trace_pvhvm_map(p->pirq, p->gsi, virq, p->kind);
 	/* A port moves with a hypercall: no need to wait for the next event. */
 	irq_set_status_flags(virq, IRQ_MOVE_PCNTXT);
 	irq_domain_set_info(domain, virq, p->pirq,

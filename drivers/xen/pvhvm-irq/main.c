@@ -27,6 +27,9 @@
 #include "pvhvm.h"
 #include "hcall.h"
 
+#define CREATE_TRACE_POINTS
+#include "pvhvm_trace.h"
+
 static bool msi = true;
 module_param(msi, bool, 0444);
 MODULE_PARM_DESC(msi, "remap MSI/MSI-X too, where Xen would use pirqs for them (default: yes)");

@@ -36,6 +36,7 @@
 
 #include "pvhvm.h"
 #include "hcall.h"
+#include "pvhvm_trace.h"
 #include "msi_vec0.h"
 
 static struct irq_domain *pvhvm_msi_domain;
@@ -361,6 +362,7 @@ int pvhvm_msi_domain_alloc(struct irq_domain *domain, unsigned int virq,
 		if (nr_irqs > 1 && !i)
 			p->block = pvhvm_pirq_block_size(nr_irqs);
 		irq_set_status_flags(virq + i, IRQ_MOVE_PCNTXT);
+		trace_pvhvm_map(p->pirq, p->gsi, virq + i, p->kind);
 		irq_domain_set_info(domain, virq + i, p->pirq, &pvhvm_msi_root_chip,
 				    p, handle_edge_irq, NULL, NULL);
 	}

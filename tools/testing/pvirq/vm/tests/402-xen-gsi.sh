@@ -41,6 +41,20 @@ tap_is "and $N dispatched by our table" "$(row "$irq" 8)" $N
 eois=$(hostctl state g0 | grep -o "\"gsi\":$gsi,[^}]*" | grep -o '"eois":[0-9]*' | head -1 | cut -d: -f2)
 tap_ok "the host got an EOI for each ($eois)" [ "$eois" -ge $N ]
 
+# The tracepoints see each delivery and EOI.
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs tracefs $T
+echo > $T/trace
+echo 1 > $T/events/pvhvm_irq/enable
+hostctl gsi g0 "$gsi" pulse > /dev/null
+hostctl gsi g0 "$gsi" pulse > /dev/null
+sleep 0.3
+echo 0 > $T/events/pvhvm_irq/enable
+tap_is "tracepoints: 2 pvhvm_deliver events" "$(grep -c 'pvhvm_deliver:' $T/trace)" 2
+tap_is "tracepoints: 2 pvhvm_eoi events for pirq $(row "$irq" 2)" \
+	"$(grep -c "pvhvm_eoi: pirq $(row "$irq" 2) ret 0" $T/trace)" 2
+N=$((N + 2))
+
 # A level held high is re-sent after each EOI (Xen: GSIs >= 16; QEMU: all);
 # testing it needs a device that lowers the line from its handler, which
 # edu cannot do for the host, so the model's unit tests cover it.
