@@ -29,12 +29,22 @@ tap_is "the table row names GSI, kind and device" \
 tap_is "the host wants an EOI for it" "$(row "$irq" 7)" 1
 tap_ok "the IRQ and the GSI are different numbers here" [ "$irq" != "$gsi" ]
 
+edu_hits() { awk '{ print $3 }' $TD/$EDU/irqs; }
+# One pulse at a time: a pulse while the last is still pending merges.
+pulse_wait() {
+	_c=$(edu_hits)
+	hostctl gsi g0 "$gsi" pulse > /dev/null
+	_w=0
+	while [ "$(edu_hits)" = "$_c" ] && [ $_w -lt 200 ]; do
+		sleep 0.01
+		_w=$((_w + 1))
+	done
+}
 i=0
 while [ $i -lt $N ]; do
-	hostctl gsi g0 "$gsi" pulse > /dev/null
+	pulse_wait
 	i=$((i + 1))
 done
-sleep 0.5
 tap_is "$N level interrupts raised, $N handled by the driver" \
 	"$(awk '{ print $3 }' $TD/$EDU/irqs)" $N
 tap_is "and $N dispatched by our table" "$(row "$irq" 8)" $N
@@ -46,9 +56,8 @@ T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs tracefs $T
 echo > $T/trace
 echo 1 > $T/events/pvhvm_irq/enable
-hostctl gsi g0 "$gsi" pulse > /dev/null
-hostctl gsi g0 "$gsi" pulse > /dev/null
-sleep 0.3
+pulse_wait
+pulse_wait
 echo 0 > $T/events/pvhvm_irq/enable
 tap_is "tracepoints: 2 pvhvm_deliver events" "$(grep -c 'pvhvm_deliver:' $T/trace)" 2
 tap_is "tracepoints: 2 pvhvm_eoi events for pirq $(row "$irq" 2)" \
