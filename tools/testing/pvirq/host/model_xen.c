@@ -37,6 +37,11 @@
 #define XM_MAX_GFN		((1ull << (64 - XM_PAGE_SHIFT)) - 1)
 #define XM_HVM_DEFAULT		(XEN_HVM_CPUID_VCPU_ID_PRESENT | \
 				 XEN_HVM_CPUID_DOMID_PRESENT)
+/*
+ * Xen also sets IOMMU_MAPPINGS for a guest without an IOMMU: real 4.17
+ * under the xen tier answers leaf base+4 EAX = 0x5c.
+ */
+#define XM_HVM_DEFAULT_XEN	(XM_HVM_DEFAULT | XEN_HVM_CPUID_IOMMU_MAPPINGS)
 #define VIRIDIAN_SIG		"Microsoft Hv"
 #define VIRIDIAN_MAX_LEAF	0x40000006u
 
@@ -298,7 +303,7 @@ static int init_pers(struct pvirq_guest *g, enum xm_personality pers)
 	m->feat_pirqs = true;
 	m->feat_callback = true;
 	m->feat_upcall = true;
-	m->hvm_features = XM_HVM_DEFAULT;
+	m->hvm_features = pers == XM_XEN ? XM_HVM_DEFAULT_XEN : XM_HVM_DEFAULT;
 	m->cpuid_base = XM_CPUID_BASE;
 	m->version = XM_XEN_VERSION;
 	m->domid = XM_DEFAULT_DOMID;

@@ -36,6 +36,9 @@ static void cpuid_and_msr(void)
 	       (r[0] & XEN_HVM_CPUID_VCPU_ID_PRESENT) && r[1] == 3 &&
 	       !(r[0] & (XEN_HVM_CPUID_X2APIC_VIRT | XEN_HVM_CPUID_APIC_ACCESS_VIRT)),
 	       "cpuid base+4: upcall vector offered, vcpu id 3 in EBX");
+	cpuid(&t, 0, 0x40000004, r);
+	tap_ok(r[0] == 0x5c && r[1] == 0,
+	       "cpuid base+4 of vCPU 0 as real Xen 4.17 gives it: EAX 0x5c, with IOMMU_MAPPINGS");
 	tap_ok(!t.g->model->cpuid(t.g, 0, 0x40000006, 0, r) &&
 	       !t.g->model->cpuid(t.g, 0, 0x1, 0, r),
 	       "leaves outside base..base+5 are not the model's");

@@ -208,7 +208,7 @@ upcall_count() {
 # row IRQ FIELD: a field of IRQ's row in the table (1 irq, 2 pirq, 3 port,
 # 4 cpu, 5 gsi, 6 kind, 7 needs_eoi, 8 events, 9 device).
 row() {
-	awk -v irq="$1" -v f="$2" '$1 == irq { print $f }' $PV/table 2> /dev/null
+	awk -v irq="$1" -v f="$2" '$1 == irq { print $f }' "$PV/table" 2> /dev/null
 }
 
 # --- device I/O: each returns 0 when the I/O was done and correct ---------
@@ -218,8 +218,9 @@ row() {
 rng_name() {
 	_me=$(basename "$(ls -d "$1"/virtio* 2> /dev/null | head -1)")
 	_k=0
-	for _v in $(ls /sys/bus/virtio/drivers/virtio_rng 2> /dev/null |
-		    grep '^virtio[0-9]' | sed 's/^virtio//' | sort -n); do
+	for _v in $(for _p in /sys/bus/virtio/drivers/virtio_rng/virtio[0-9]*; do
+			    [ -e "$_p" ] && echo "${_p##*/virtio}"
+		    done | sort -n); do
 		[ "virtio$_v" = "$_me" ] && { echo "virtio_rng.$_k"; return 0; }
 		_k=$((_k + 1))
 	done
@@ -329,7 +330,7 @@ msi_msg_pirq() {
 		_hi=0
 		_data=$(cfg_u16 "$1" $((_c + 8)))
 	fi
-	echo "# msi: $(bdf "$1") ctrl=$(printf 0x%x "$_ctl") addr=$(printf 0x%x:%08x "$_hi" "$_lo") data=$(printf 0x%x "$_data")" >&2
+	echo "msi: $(bdf "$1") ctrl=$(printf 0x%x "$_ctl") addr=$(printf 0x%x:%08x "$_hi" "$_lo") data=$(printf 0x%x "$_data")" >&2
 	vec0_pirq "$_lo" "$_hi" "$_data"
 }
 
@@ -344,6 +345,6 @@ msix_msg_pirq() {
 	_lo=$(devmem $_a 32) && _hi=$(devmem $((_a + 4)) 32) &&
 		_data=$(devmem $((_a + 8)) 32) && _vc=$(devmem $((_a + 12)) 32) ||
 		{ echo "devmem $(printf 0x%x $_a) failed"; return; }
-	echo "# msi-x: $(bdf "$1") entry $2 addr=$_hi:$_lo data=$_data vctrl=$_vc" >&2
+	echo "msi-x: $(bdf "$1") entry $2 addr=$_hi:$_lo data=$_data vctrl=$_vc" >&2
 	vec0_pirq $((_lo)) $((_hi)) $((_data))
 }

@@ -41,7 +41,7 @@ if [ "$PVIRQ_WANT_PIRQ" = 1 ]; then
 	tap_is "PHYSDEVOP_get_nr_pirqs: -ENOSYS, and the driver says it lets the host pick pirqs" \
 		"$(echo "$PVHVM" | grep -c '^pvhvm_irq: pirqs: no PHYSDEVOP_get_nr_pirqs (-ENOSYS, as on Xen); the host picks them$')" 1
 	tap_is "and its allocator is in host-picks mode" \
-		"$(sed -n 's/^pirq_mode //p' $PV/stats 2> /dev/null)" host-picks
+		"$(sed -n 's/^pirq_mode //p' "$PV/stats" 2> /dev/null)" host-picks
 	tap_is "the upcall vector is registered per vCPU (HVMOP_set_evtchn_upcall_vector)" \
 		"$(echo "$PVHVM" | grep -c '^pvhvm_irq: event channels: .* ABI, upcall vector per vCPU (HVMOP_set_evtchn_upcall_vector)$')" 1
 	tap_is "one pvhvm-upcall IRQ per CPU ($NCPU)" \

@@ -51,7 +51,7 @@ prove() {
 		tap_is "$name ($b): the table gives each of its $nirq IRQ(s) a $kind pirq bound to a port" \
 			$good "$nirq"
 		for i in $irqs; do
-			echo "#   table: $(awk -v i="$i" '$1 == i' $PV/table)"
+			echo "#   table: $(awk -v i="$i" '$1 == i' "$PV/table")"
 		done
 		pirqs=$(for i in $irqs; do row "$i" 2; done | sort -n | tr '\n' ' ')
 		tap_is "$name ($b): $nirq distinct pirqs and ports" \
@@ -101,5 +101,5 @@ prove virtio-rng-msix "$RNG_X" virtio-pci
 prove nvme "$NVME" nvme
 prove ahci "$AHCI" ahci
 prove e1000e "$NIC" e1000e
-[ "$PVIRQ_WANT_PIRQ" = 1 ] && sed 's/^/#   stats: /' $PV/stats
+[ "$PVIRQ_WANT_PIRQ" = 1 ] && sed 's/^/#   stats: /' "$PV/stats"
 exit 0
