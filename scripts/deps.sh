@@ -60,8 +60,10 @@ have_all() {
 	[ -n "$k612" ] && [ -f "$CACHE/k612/root/boot/vmlinuz-$k612" ] ||
 		{ echo "missing: Linux 6.12 headers and image"; ok=1; }
 	[ -f "$CACHE/checkpatch/scripts/checkpatch.pl" ] || { echo "missing: checkpatch.pl"; ok=1; }
-	"$(dirname "$0")/../tools/testing/pvirq/xen/fetch.sh" --xen 4.17 --check >/dev/null 2>&1 ||
-		{ echo "missing: Xen 4.17 packages for the xen tier"; ok=1; }
+	for xv in 4.17 4.20; do
+		"$(dirname "$0")/../tools/testing/pvirq/xen/fetch.sh" --xen $xv --check >/dev/null 2>&1 ||
+			{ echo "missing: Xen $xv packages for the xen tier"; ok=1; }
+	done
 	return $ok
 }
 
@@ -157,8 +159,10 @@ if [ ! -f "$CACHE/checkpatch/scripts/checkpatch.pl" ]; then
 fi
 
 # Real Xen for the xen tier: Debian's packages, extracted, not installed.
-"$(dirname "$0")/../tools/testing/pvirq/xen/fetch.sh" --xen 4.17 ||
-	{ echo "deps: fetching Xen 4.17 for the xen tier failed" >&2; exit 1; }
+for xv in 4.17 4.20; do
+	"$(dirname "$0")/../tools/testing/pvirq/xen/fetch.sh" --xen $xv ||
+		{ echo "deps: fetching Xen $xv for the xen tier failed" >&2; exit 1; }
+done
 
 have_all >/dev/null || { have_all >&2; exit 1; }
 echo "deps: all present"

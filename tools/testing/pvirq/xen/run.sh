@@ -272,6 +272,7 @@ guest_initrd() {
 	cp "$HERE/guest/init" "$st/init"
 	chmod 755 "$st/init"
 	cp "$HERE/guest/lib.sh" "$st/pvirq/lib.sh"
+	cp "$HERE/../vm/guest/tap.sh" "$st/pvirq/tap.sh"
 	cp "$HERE"/guest/tests/*.sh "$st/pvirq/tests/"
 	# shellcheck disable=SC2086
 	cp "$PVHVM_KO" $PROBE_KO "$st/pvirq/modules/"
