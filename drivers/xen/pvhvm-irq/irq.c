@@ -51,9 +51,9 @@ static struct pvhvm_pirq *pvhvm_data(struct irq_data *d)
 	return irq_data_get_irq_chip_data(d);
 }
 
-static int pvhvm_gsi_request_resources(struct irq_data *d)
+/* irq_request_resources of our chips: a port for the pirq (may sleep). */
+int pvhvm_pirq_request(struct pvhvm_pirq *p)
 {
-	struct pvhvm_pirq *p = pvhvm_data(d);
 	int ret;
 
 	mutex_lock(&pvhvm_irqs.lock);
@@ -62,11 +62,36 @@ static int pvhvm_gsi_request_resources(struct irq_data *d)
 	return ret;
 }
 
-static void pvhvm_gsi_release_resources(struct irq_data *d)
+void pvhvm_pirq_release(struct pvhvm_pirq *p)
 {
 	mutex_lock(&pvhvm_irqs.lock);
-	pvhvm_evtchn_close(pvhvm_data(d));
+	pvhvm_evtchn_close(p);
 	mutex_unlock(&pvhvm_irqs.lock);
+}
+
+/*
+ * irq_startup of our chips: the port to the first online CPU of @d's
+ * affinity, then unmasked.
+ */
+void pvhvm_pirq_start(struct pvhvm_pirq *p, struct irq_data *d)
+{
+	const struct cpumask *m = irq_data_get_affinity_mask(d);
+	unsigned int cpu = cpumask_first_and(m, cpu_online_mask);
+
+	if (cpu < nr_cpu_ids)
+		pvhvm_evtchn_move(p, cpu, true);
+	irq_data_update_effective_affinity(d, cpumask_of(p->cpu));
+	pvhvm_evtchn_unmask(p);
+}
+
+static int pvhvm_gsi_request_resources(struct irq_data *d)
+{
+	return pvhvm_pirq_request(pvhvm_data(d));
+}
+
+static void pvhvm_gsi_release_resources(struct irq_data *d)
+{
+	pvhvm_pirq_release(pvhvm_data(d));
 }
 
 static void pvhvm_pirq_eoi_host(struct pvhvm_pirq *p)
@@ -86,13 +111,8 @@ static void pvhvm_pirq_eoi_host(struct pvhvm_pirq *p)
 static unsigned int pvhvm_gsi_startup(struct irq_data *d)
 {
 	struct pvhvm_pirq *p = pvhvm_data(d);
-	const struct cpumask *m = irq_data_get_affinity_mask(d);
-	unsigned int cpu = cpumask_first_and(m, cpu_online_mask);
 
-	if (cpu < nr_cpu_ids)
-		pvhvm_evtchn_move(p, cpu, true);
-	irq_data_update_effective_affinity(d, cpumask_of(p->cpu));
-	pvhvm_evtchn_unmask(p);
+	pvhvm_pirq_start(p, d);
 	/* Flush an EOI the host may still wait for from a previous owner. */
 	pvhvm_pirq_eoi_host(p);
 	return 0;

@@ -174,31 +174,17 @@ static struct irq_chip pvhvm_msi_root_chip = {
 
 static int pvhvm_msi_request_resources(struct irq_data *d)
 {
-	int ret;
-
-	mutex_lock(&pvhvm_irqs.lock);
-	ret = pvhvm_evtchn_bind(pvhvm_msi_root(d));
-	mutex_unlock(&pvhvm_irqs.lock);
-	return ret;
+	return pvhvm_pirq_request(pvhvm_msi_root(d));
 }
 
 static void pvhvm_msi_release_resources(struct irq_data *d)
 {
-	mutex_lock(&pvhvm_irqs.lock);
-	pvhvm_evtchn_close(pvhvm_msi_root(d));
-	mutex_unlock(&pvhvm_irqs.lock);
+	pvhvm_pirq_release(pvhvm_msi_root(d));
 }
 
 static unsigned int pvhvm_msi_startup(struct irq_data *d)
 {
-	struct pvhvm_pirq *p = pvhvm_msi_root(d);
-	const struct cpumask *m = irq_data_get_affinity_mask(d);
-	unsigned int cpu = cpumask_first_and(m, cpu_online_mask);
-
-	if (cpu < nr_cpu_ids)
-		pvhvm_evtchn_move(p, cpu, true);
-	irq_data_update_effective_affinity(d, cpumask_of(p->cpu));
-	pvhvm_evtchn_unmask(p);
+	pvhvm_pirq_start(pvhvm_msi_root(d), d);
 	pci_msi_unmask_irq(d);
 	return 0;
 }

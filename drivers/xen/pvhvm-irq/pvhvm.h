@@ -147,6 +147,9 @@ void pvhvm_irq_unmap_gsi(unsigned int irq);
 struct pvhvm_pirq *pvhvm_pirq_new(u32 pirq, u32 gsi, u8 kind,
 				  struct device *dev);
 void pvhvm_pirq_del(struct pvhvm_pirq *p);
+int pvhvm_pirq_request(struct pvhvm_pirq *p);
+void pvhvm_pirq_release(struct pvhvm_pirq *p);
+void pvhvm_pirq_start(struct pvhvm_pirq *p, struct irq_data *d);
 void pvhvm_chip_ack(struct irq_data *d);
 int pvhvm_chip_set_affinity(struct irq_data *d, const struct cpumask *dest,
 			    bool force);
