@@ -655,22 +655,35 @@ static const char *emu_name(int emu)
 	return "none";
 }
 
+/* pirqs allocated, mapped, bound to a port, and in any use */
+struct xm_pirq_totals {
+	u32 allocated, mapped, bound, known;
+};
+
+static void pirq_totals(struct xm_model *m, struct xm_pirq_totals *t)
+{
+	u32 i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < XM_MAX_PIRQS; i++) {
+		struct xm_pirq *p = &m->pirq[i];
+
+		t->allocated += p->allocated;
+		t->mapped += p->emu != XM_IRQ_UNBOUND;
+		t->bound += !!p->port;
+		t->known += pirq_known(p);
+	}
+}
+
 /* One short line of the counters tests compare ("model GUEST counts"). */
 void xm_physdev_counts(struct pvirq_guest *g, struct pvirq_sb *out)
 {
 	struct xm_model *m = xm_of(g);
-	u32 i, allocated = 0, mapped = 0, bound = 0, known = 0;
+	struct xm_pirq_totals t;
 
-	for (i = 0; i < XM_MAX_PIRQS; i++) {
-		struct xm_pirq *p = &m->pirq[i];
-
-		allocated += p->allocated;
-		mapped += p->emu != XM_IRQ_UNBOUND;
-		bound += !!p->port;
-		known += pirq_known(p);
-	}
+	pirq_totals(m, &t);
 	pvirq_sb_printf(out, "ports_in_use %u pirqs_allocated %u pirqs_mapped %u pirqs_bound %u pirqs_in_use %u",
-			xm_ports_in_use(m), allocated, mapped, bound, known);
+			xm_ports_in_use(m), t.allocated, t.mapped, t.bound, t.known);
 	pvirq_sb_printf(out, " msi_snooped %llu msi_dropped %llu msi_held %llu msi_lost %llu",
 			(unsigned long long)m->msi_snooped,
 			(unsigned long long)m->msi_dropped,
@@ -681,23 +694,17 @@ void xm_physdev_counts(struct pvirq_guest *g, struct pvirq_sb *out)
 void xm_physdev_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 {
 	struct xm_model *m = xm_of(g);
-	u32 i, allocated = 0, mapped = 0, bound = 0, known = 0;
+	struct xm_pirq_totals t;
 	bool first = true;
+	u32 i;
 
-	for (i = 0; i < XM_MAX_PIRQS; i++) {
-		struct xm_pirq *p = &m->pirq[i];
-
-		allocated += p->allocated;
-		mapped += p->emu != XM_IRQ_UNBOUND;
-		bound += !!p->port;
-		known += pirq_known(p);
-	}
+	pirq_totals(m, &t);
 	pvirq_sb_printf(out, "\"pirqs\":{\"nr\":%u", m->nr_pirqs);
 	xm_json_u64(out, "nr_irqs_gsi", gsi_pirq_end(m));
-	xm_json_u64(out, "allocated", allocated);
-	xm_json_u64(out, "mapped", mapped);
-	xm_json_u64(out, "bound", bound);
-	xm_json_u64(out, "in_use", known);
+	xm_json_u64(out, "allocated", t.allocated);
+	xm_json_u64(out, "mapped", t.mapped);
+	xm_json_u64(out, "bound", t.bound);
+	xm_json_u64(out, "in_use", t.known);
 	pvirq_sb_printf(out, ",\"list\":[");
 	for (i = 0; i < XM_MAX_PIRQS; i++) {
 		struct xm_pirq *p = &m->pirq[i];
