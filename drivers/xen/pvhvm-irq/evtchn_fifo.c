@@ -158,48 +158,62 @@ static bool evtchn_fifo_is_pending(struct pvhvm_evtchn *ec,
 }
 
 /*
- * Take the head event of queue @q: unlink it and, if it is pending and not
- * masked, clear PENDING in the same cmpxchg and hand it to @fn.  A masked
- * event is only unlinked; it stays pending for EVTCHNOP_unmask to link
- * again.  Returns 1 if @fn was called.
+ * Walk queue @q from its head, looking at up to @n events, and stop early
+ * when a queue of higher priority becomes ready.  Each event is unlinked
+ * and, if pending and not masked, has PENDING cleared in the same cmpxchg
+ * and goes to @fn; a masked event is only unlinked and stays pending for
+ * EVTCHNOP_unmask to link again.  @nr_ports bounds every port read from
+ * the shared memory.  Returns the events looked at, at least 1, so that a
+ * host that keeps a bad head ready still runs the budget down.
  */
 static __always_inline unsigned int
-evtchn_fifo_consume(struct pvhvm_evtchn_cpu *c, unsigned int q, u32 *ready,
-		    pvhvm_evtchn_handler_t fn, void *ctx)
+evtchn_fifo_drain(struct pvhvm_evtchn_cpu *c, unsigned int q, u32 *ready,
+		  unsigned int n, u32 nr_ports, unsigned int *handled,
+		  pvhvm_evtchn_handler_t fn, void *ctx)
 {
+	struct evtchn_fifo_control_block *cb = c->fifo.cb;
+	event_word_t **pages = c->ec->fifo.pages;
 	evtchn_port_t port = c->fifo.head[q];
+	u32 higher = BIT(q) - 1;
+	unsigned int seen = 0;
 	event_word_t *word, w, old, new;
 
 	/* Reached the tail last time: the host wrote a new head. */
 	if (!port)
-		port = READ_ONCE(c->fifo.cb->head[q]);
-	word = evtchn_fifo_word(c->ec, port);
-	if (unlikely(!port || !word)) {
-		if (port)
-			c->bad_ports++;
-		c->fifo.head[q] = 0;
-		*ready &= ~BIT(q);
-		return 0;
-	}
-
-	w = READ_ONCE(*word);
-	for (;;) {
-		new = w & ~(EV_LINKED | EV_LINK_MASK);
-		if ((w & (EV_PENDING | EV_MASKED)) == EV_PENDING)
-			new &= ~EV_PENDING;
-		old = sync_cmpxchg(word, w, new);
-		if (old == w)
+		port = READ_ONCE(cb->head[q]);
+	while (seen < n) {
+		seen++;
+		if (unlikely(!port || port >= nr_ports)) {
+			if (port)
+				c->bad_ports++;
+			port = 0;
 			break;
-		w = old;
+		}
+		word = pages[port / PVHVM_FIFO_WORDS_PER_PAGE] +
+		       port % PVHVM_FIFO_WORDS_PER_PAGE;
+		w = READ_ONCE(*word);
+		for (;;) {
+			new = w & ~(EV_LINKED | EV_LINK_MASK);
+			if ((w & (EV_PENDING | EV_MASKED)) == EV_PENDING)
+				new &= ~EV_PENDING;
+			old = sync_cmpxchg(word, w, new);
+			if (old == w)
+				break;
+			w = old;
+		}
+		if ((w & (EV_PENDING | EV_MASKED)) == EV_PENDING) {
+			fn(ctx, port);
+			(*handled)++;
+		}
+		port = w & EV_LINK_MASK;
+		if (!port || (READ_ONCE(cb->ready) & higher))
+			break;
 	}
 
-	c->fifo.head[q] = w & EV_LINK_MASK;
-	if (!(w & EV_LINK_MASK))
+	c->fifo.head[q] = port;
+	if (!port)
 		*ready &= ~BIT(q);
-	if ((w & (EV_PENDING | EV_MASKED)) != EV_PENDING)
-		return 0;
-	fn(ctx, port);
-	return 1;
+	return seen;
 }
 
 /* Give back READY bits this pass did not finish, for the next one. */
@@ -231,24 +245,28 @@ static unsigned int evtchn_fifo_handle_events(struct pvhvm_evtchn_cpu *c,
 					      void *ctx)
 {
 	struct evtchn_fifo_control_block *cb = c->fifo.cb;
-	unsigned int left = budget, handled = 0, q;
-	u32 ready, starved, served = 0;
+	unsigned int left = budget, handled = 0, q, n;
+	u32 ready, starved, served = 0, nr_ports;
 
 	c->more = false;
+	/* Pairs with pvhvm_evtchn_fifo_add_page(): pages before ports. */
+	nr_ports = smp_load_acquire(&c->ec->nr_ports);
 	ready = xchg(&cb->ready, 0) & QUEUES_MASK;
 	starved = c->fifo.starved & ready;
 	while (ready) {
 		if (unlikely(!left))
 			goto out_of_budget;
-		left--;
 		if (unlikely(starved)) {
 			q = __ffs(starved);
 			starved &= starved - 1;
+			n = 1;
 		} else {
 			q = __ffs(ready);
+			n = left;
 		}
 		served |= BIT(q);
-		handled += evtchn_fifo_consume(c, q, &ready, fn, ctx);
+		left -= evtchn_fifo_drain(c, q, &ready, n, nr_ports, &handled,
+					  fn, ctx);
 		/* New events, maybe of a higher priority. */
 		if (READ_ONCE(cb->ready))
 			ready |= xchg(&cb->ready, 0) & QUEUES_MASK;
