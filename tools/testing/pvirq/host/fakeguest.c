@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fakeguest.h"
+#include "pvirq_model.h"
 
 static int recv_msg(int sock, s64 *val, int *fd)
 {
@@ -240,4 +241,70 @@ u64 pvirq_fake_take_pending(struct pvirq_fake *f, u32 vcpu, u32 word)
 		(f->shm + PVIRQ_WIRE_INJECT_OFF) + vcpu;
 
 	return __atomic_exchange_n(&blk->pending[word], 0, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * A hypercall as the guest's seam makes it: @nargs (at most 5) register
+ * arguments and, if @buf is not NULL, @len bytes IN and OUT that stand for
+ * argument @buf_arg.  0 with the hypercall's return value in *@ret, or the
+ * transport's -errno.
+ */
+int pvirq_fake_hypercall(struct pvirq_fake *f, u32 vcpu, u32 abi, u32 nr,
+			 const u64 *args, u32 nargs, void *buf, u32 len,
+			 u8 buf_arg, s64 *ret)
+{
+	struct pvirq_fake_call c = {
+		.op = PVIRQ_OP_HYPERCALL,
+		.arg = { abi, nr },
+		.buf_arg = { PVIRQ_WIRE_BUF_NONE, PVIRQ_WIRE_BUF_NONE },
+	};
+	u32 i;
+	int err;
+
+	if (nargs > PVIRQ_HC_NARGS || (buf && len > PVIRQ_WIRE_BUF_MAX))
+		return -EINVAL;
+	for (i = 0; i < nargs; i++)
+		c.arg[2 + i] = args[i];
+	if (buf) {
+		c.buf[0] = buf;
+		c.buf_len[0] = len;
+		c.buf_arg[0] = buf_arg;
+		c.buf_dir[0] = PVIRQ_HC_BUF_IN | PVIRQ_HC_BUF_OUT;
+	}
+	err = pvirq_fake_call(f, vcpu, &c, 5000);
+	if (err)
+		return err;
+	if (c.ret)
+		return c.ret;
+	*ret = (s64)c.out[0];
+	return 0;
+}
+
+/*
+ * A control command sent as the guest (op CONTROL, "self" names it); the
+ * reply line, NUL terminated, in @reply (@len bytes, at least 2).  0 for
+ * "ok", -EREMOTEIO for "err", or the transport's -errno.
+ */
+int pvirq_fake_control(struct pvirq_fake *f, u32 vcpu, const char *cmd,
+		       char *reply, size_t len)
+{
+	struct pvirq_fake_call c = {
+		.op = PVIRQ_OP_CONTROL,
+		.buf_arg = { PVIRQ_WIRE_BUF_NONE, PVIRQ_WIRE_BUF_NONE },
+	};
+	int err;
+
+	if (len < 2 || len > PVIRQ_WIRE_BUF_MAX || strlen(cmd) >= len)
+		return -EINVAL;
+	strcpy(reply, cmd);
+	c.buf[0] = (u8 *)reply;
+	c.buf_len[0] = len;
+	c.buf_dir[0] = PVIRQ_HC_BUF_IN | PVIRQ_HC_BUF_OUT;
+	err = pvirq_fake_call(f, vcpu, &c, 5000);
+	if (err)
+		return err;
+	if (c.ret)
+		return c.ret;
+	reply[len - 1] = 0;
+	return strncmp(reply, "ok", 2) ? -EREMOTEIO : 0;
 }

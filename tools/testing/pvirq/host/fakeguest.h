@@ -49,6 +49,11 @@ int pvirq_fake_wait(struct pvirq_fake *f, u32 vcpu, struct pvirq_fake_call *c,
 		    int timeout_ms);
 int pvirq_fake_wait_irq(struct pvirq_fake *f, int vector, int timeout_ms);
 u64 pvirq_fake_take_pending(struct pvirq_fake *f, u32 vcpu, u32 word);
+int pvirq_fake_hypercall(struct pvirq_fake *f, u32 vcpu, u32 abi, u32 nr,
+			 const u64 *args, u32 nargs, void *buf, u32 len,
+			 u8 buf_arg, s64 *ret);
+int pvirq_fake_control(struct pvirq_fake *f, u32 vcpu, const char *cmd,
+		       char *reply, size_t len);
 
 static inline struct pvirq_wire_hdr *pvirq_fake_hdr(struct pvirq_fake *f)
 {

@@ -13,6 +13,7 @@
 #define BITS_TO_LONGS(n)	(((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 
 static inline unsigned long __ffs(unsigned long w) { return __builtin_ctzl(w); }
+static inline unsigned long __ffs64(unsigned long long w) { return __builtin_ctzll(w); }
 static inline unsigned long __fls(unsigned long w) { return 63 - __builtin_clzl(w); }
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline unsigned int hweight64(u64 w) { return __builtin_popcountll(w); }
