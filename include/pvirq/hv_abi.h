@@ -47,6 +47,21 @@
 #define HV_SYNIC_SINT_AUTO_EOI		BIT_ULL(17)
 #define HV_SYNIC_SINT_VECTOR_MASK	(0xFF)
 
+/* TLFS "Hypercall Status Codes": the ones pvirq's models answer */
+#define HV_STATUS_SUCCESS			0
+#define HV_STATUS_INVALID_HYPERCALL_CODE	2
+#define HV_STATUS_INVALID_HYPERCALL_INPUT	3
+#define HV_STATUS_INVALID_ALIGNMENT		4
+#define HV_STATUS_INVALID_PARAMETER		5
+#define HV_STATUS_ACCESS_DENIED			6
+#define HV_STATUS_INSUFFICIENT_MEMORY		11
+#define HV_STATUS_INVALID_PORT_ID		17
+#define HV_STATUS_INVALID_CONNECTION_ID		18
+#define HV_STATUS_INSUFFICIENT_BUFFERS		19
+
+/* TLFS "Hypercall Interface": the control word */
+#define HV_HYPERCALL_FAST_BIT		BIT(16)
+
 /* TLFS "SynIC Messages": message slot size and payload */
 #define HV_MESSAGE_SIZE			(256)
 #define HV_MESSAGE_PAYLOAD_BYTE_COUNT	(240)

@@ -19,6 +19,7 @@
 
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/error-injection.h>
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -34,6 +35,7 @@
 #include <pvirq/pvi_abi.h>
 
 #include "pvi_int.h"
+#include "pvi_scan.h"
 
 /* Most pending words one interrupt takes; the rest in a fresh interrupt. */
 #define PVI_KVM_BUDGET_WORDS	64
@@ -128,10 +130,12 @@ static int pvi_kvm_errno(u64 op, long ret)
 	return -EPROTO;
 }
 
-static int pvi_kvm_op(u64 op, u64 a1, u64 a2, u64 a3)
+static noinline int pvi_kvm_op(u64 op, u64 a1, u64 a2, u64 a3)
 {
 	return pvi_kvm_errno(op, pvi_kvm_call(op, a1, a2, a3));
 }
+
+ALLOW_ERROR_INJECTION(pvi_kvm_op, ERRNO);
 
 /* A UUID in two registers: bytes 0..7 and 8..15, little-endian loads. */
 static void pvi_kvm_uuid_regs(const uuid_t *u, u64 *lo, u64 *hi)
@@ -185,11 +189,14 @@ static int pvi_kvm_detect(void)
 	return 0;
 }
 
+static void pvi_kvm_deliver(void *ctx, u32 gsi)
+{
+	pvi_deliver(gsi);
+}
+
 static irqreturn_t pvi_kvm_upcall(int irq, void *data)
 {
-	unsigned int cpu = smp_processor_id(), start, i, w;
-	unsigned long bits;
-	u32 bit;
+	unsigned int cpu = smp_processor_id(), next;
 
 	atomic64_inc(&pvi.stats.upcalls);
 	/* Paired with the release in pvi_kvm_cpu_online(). */
@@ -197,21 +204,12 @@ static irqreturn_t pvi_kvm_upcall(int irq, void *data)
 		atomic64_inc(&pvi.stats.early);
 		return IRQ_HANDLED;
 	}
-	start = (unsigned int)atomic_read(&kvm.next_word) % kvm.words;
-	for (i = 0; i < kvm.words; i++) {
-		w = (start + i) % kvm.words;
-		if (i == PVI_KVM_BUDGET_WORDS) {
-			/* Work left over: take it in a fresh interrupt. */
-			atomic_set(&kvm.next_word, w);
-			apic->send_IPI(cpu, irqd_cfg(irq_get_irq_data(irq))->vector);
-			break;
-		}
-		if (!READ_ONCE(kvm.pending[w]))
-			continue;
-		/* The host ORs bits in: take the whole word, never a plain store. */
-		bits = xchg(&kvm.pending[w], 0);
-		for_each_set_bit(bit, &bits, BITS_PER_LONG)
-			pvi_deliver(w * 64 + bit);
+	next = (unsigned int)atomic_read(&kvm.next_word);
+	if (pvi_scan_pending(kvm.pending, kvm.words, &next,
+			     PVI_KVM_BUDGET_WORDS, pvi_kvm_deliver, NULL)) {
+		/* Work left over: take it in a fresh interrupt. */
+		atomic_set(&kvm.next_word, next);
+		apic->send_IPI(cpu, irqd_cfg(irq_get_irq_data(irq))->vector);
 	}
 	return IRQ_HANDLED;
 }

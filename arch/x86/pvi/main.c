@@ -32,6 +32,8 @@ PVIRQ_SEAM_DEFINE();
 struct pvi_core pvi;
 
 static const struct pvi_backend_ops *const pvi_backends[] = {
+	&pvi_xen_ops,	/* first: says nothing where there is no Xen */
+	&pvi_hyperv_ops,	/* silent too where there is no Hyper-V */
 	&pvi_kvm_ops,
 };
 

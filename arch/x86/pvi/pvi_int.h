@@ -47,6 +47,8 @@ struct pvi_backend_ops {
 };
 
 extern const struct pvi_backend_ops pvi_kvm_ops;
+extern const struct pvi_backend_ops pvi_xen_ops;
+extern const struct pvi_backend_ops pvi_hyperv_ops;
 
 /* Refusals counted per kind; PVI_R_OTHER is anything else. */
 enum pvi_refusal {

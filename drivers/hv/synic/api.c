@@ -9,6 +9,7 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/errno.h>
+#include <linux/error-injection.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -228,8 +229,8 @@ void pvirq_synic_unregister_evt_handler(const struct pvirq_synic_evt_handler *h)
 EXPORT_SYMBOL_GPL(pvirq_synic_unregister_evt_handler);
 
 /* One HvPostMessage from this CPU's input page; returns the status. */
-static int synic_post_once(u32 conn, u32 type, const void *payload, u32 size,
-			   u16 *status)
+static noinline int synic_post_once(u32 conn, u32 type, const void *payload,
+				    u32 size, u16 *status)
 {
 	struct synic_post_input *in;
 	struct pvirq_hcall hc = {
@@ -258,6 +259,8 @@ static int synic_post_once(u32 conn, u32 type, const void *payload, u32 size,
 	*status = ret & 0xffff;
 	return 0;
 }
+
+ALLOW_ERROR_INJECTION(synic_post_once, ERRNO);
 
 static int synic_post_check(u32 type, const void *payload, u32 size)
 {

@@ -19,6 +19,7 @@
 
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/error-injection.h>
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -312,6 +313,8 @@ out_restore:
 	local_irq_restore(flags);
 	return ret;
 }
+
+ALLOW_ERROR_INJECTION(synic_cpu_enable_regs, ERRNO);
 
 /**
  * synic_cpu_disable_regs() - disable SynIC on the calling CPU

@@ -114,7 +114,9 @@ static void pvhvm_dispatch(void *ctx, evtchn_port_t port)
 	struct pvhvm_pirq *p = xa_load(&pvhvm_irqs.ports, port);
 
 	if (unlikely(!p)) {
-		atomic64_inc(&pvhvm_irqs.spurious);
+		/* Not a pirq's: a port of the exported API, or nobody's. */
+		if (!pvhvm_api_dispatch(port))
+			atomic64_inc(&pvhvm_irqs.spurious);
 		return;
 	}
 	atomic64_inc(&p->events);
@@ -595,6 +597,100 @@ void pvhvm_events_exit(void)
 }
 
 /**
+ * pvhvm_evtchn_port_setup() - make a port Xen just gave us usable
+ * @port: the port
+ * @what: the hypercall that gave it, for the log
+ *
+ * Checks the ABI can address @port (adding FIFO event pages as needed),
+ * masks it and records it on the CPU Xen binds new ports to (vCPU 0).
+ * The caller unmasks it once it can take its events, and closes it on
+ * failure.  Sleeps; called with pvhvm_irqs.lock held.
+ */
+int pvhvm_evtchn_port_setup(evtchn_port_t port, const char *what)
+{
+	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
+	int ret;
+
+	lockdep_assert_held(&pvhvm_irqs.lock);
+	if (!port) {
+		pr_err("%s returned port 0, which is reserved\n", what);
+		return -EPROTO;
+	}
+	ret = ec->ops->setup(ec, port);
+	while (ret == -ENOSPC && ev.fifo) {
+		ret = pvhvm_fifo_expand();
+		if (!ret)
+			ret = ec->ops->setup(ec, port);
+	}
+	if (ret) {
+		pr_err("%s returned port %u, beyond the %s ABI's %u ports\n",
+		       what, port, ec->ops->name, ec->nr_ports);
+		return ret;
+	}
+	ec->ops->mask(ec, port);
+	return ec->ops->bind_to_cpu(ec, port, 0, PVHVM_EVTCHN_NO_CPU);
+}
+
+/**
+ * pvhvm_evtchn_port_close() - close a port set up by pvhvm_evtchn_port_setup()
+ * @port: the port
+ * @cpu: the CPU it delivers to
+ *
+ * The caller then drops @port from its table and waits for upcalls that
+ * may still see it.  Sleeps; called with pvhvm_irqs.lock held.
+ */
+void pvhvm_evtchn_port_close(evtchn_port_t port, unsigned int cpu)
+{
+	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
+	struct evtchn_close cl = { .port = port };
+	long ret;
+	int i;
+
+	lockdep_assert_held(&pvhvm_irqs.lock);
+	ec->ops->mask(ec, port);
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_close, &cl, sizeof(cl));
+	if (ret)
+		pr_err("EVTCHNOP_close(port %u) failed: %ld\n", port, ret);
+	ec->ops->clear_pending(ec, port);
+	/* FIFO: an event still linked on a queue is dropped by the next pass. */
+	for (i = 0; i < 100; i++) {
+		if (ec->ops->remove(ec, port, cpu) != -EBUSY)
+			break;
+		usleep_range(1000, 2000);
+	}
+}
+
+/**
+ * pvhvm_evtchn_port_move() - have @port deliver to @cpu instead of @old_cpu
+ * @port: a port in use
+ * @old_cpu: where it delivers now
+ * @cpu: an online CPU
+ *
+ * Leaves @port masked: the caller unmasks it.  Atomic context allowed; the
+ * caller serializes moves of one port.
+ */
+int pvhvm_evtchn_port_move(evtchn_port_t port, unsigned int old_cpu,
+			   unsigned int cpu)
+{
+	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
+	struct evtchn_bind_vcpu bv = {
+		.port = port,
+		.vcpu = ev.cpu[cpu].vcpu_id,
+	};
+	long ret;
+
+	ec->ops->mask(ec, port);
+	ret = pvhvm_hc_evtchn_op(EVTCHNOP_bind_vcpu, &bv, sizeof(bv));
+	if (ret) {
+		pr_err("EVTCHNOP_bind_vcpu(port %u, vcpu %u) failed: %ld\n",
+		       port, bv.vcpu, ret);
+		return ret;
+	}
+	ec->ops->bind_to_cpu(ec, port, cpu, old_cpu);
+	return 0;
+}
+
+/**
  * pvhvm_evtchn_bind() - bind @p's pirq to a new event channel
  * @p: the pirq, not bound
  *
@@ -604,7 +700,6 @@ void pvhvm_events_exit(void)
  */
 int pvhvm_evtchn_bind(struct pvhvm_pirq *p)
 {
-	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
 	struct evtchn_bind_pirq bp = {
 		.pirq = p->pirq,
 		.flags = p->kind == PVHVM_GSI_LEVEL ? BIND_PIRQ__WILL_SHARE : 0,
@@ -621,30 +716,16 @@ int pvhvm_evtchn_bind(struct pvhvm_pirq *p)
 		return ret;
 	}
 	cl.port = bp.port;
-	if (!bp.port) {
-		pr_err("EVTCHNOP_bind_pirq(pirq %u) returned port 0, which is reserved\n",
-		       p->pirq);
-		ret = -EPROTO;
+	ret = pvhvm_evtchn_port_setup(bp.port, "EVTCHNOP_bind_pirq");
+	if (ret)
 		goto out_close;
-	}
-	ret = ec->ops->setup(ec, bp.port);
-	while (ret == -ENOSPC && ev.fifo) {
-		ret = pvhvm_fifo_expand();
-		if (!ret)
-			ret = ec->ops->setup(ec, bp.port);
-	}
-	if (ret) {
-		pr_err("host bound pirq %u to port %u, beyond the %s ABI's %u ports\n",
-		       p->pirq, bp.port, ec->ops->name, ec->nr_ports);
-		goto out_close;
-	}
-	ec->ops->mask(ec, bp.port);
 	ret = xa_insert(&pvhvm_irqs.ports, bp.port, p, GFP_KERNEL);
 	if (ret) {
 		pr_err("host bound pirq %u to port %u, which pirq %u already has\n",
 		       p->pirq, bp.port,
 		       ((struct pvhvm_pirq *)xa_load(&pvhvm_irqs.ports, bp.port))->pirq);
-		goto out_close;
+		pvhvm_evtchn_port_close(bp.port, 0);
+		return ret;
 	}
 	/*
 	 * Xen maps an MSI pirq only when the first message arrives, and
@@ -658,16 +739,11 @@ int pvhvm_evtchn_bind(struct pvhvm_pirq *p)
 		sq.flags = 0;
 	}
 	p->needs_eoi = sq.flags & XENIRQSTAT_needs_eoi;
-	ret = ec->ops->bind_to_cpu(ec, bp.port, 0, PVHVM_EVTCHN_NO_CPU);
-	if (ret)
-		goto out_erase;
 	p->cpu = 0;
 	p->port = bp.port;
 	trace_pvhvm_bind(p->pirq, p->port, p->needs_eoi);
 	return 0;
 
-out_erase:
-	xa_erase(&pvhvm_irqs.ports, bp.port);
 out_close:
 	if (pvhvm_hc_evtchn_op(EVTCHNOP_close, &cl, sizeof(cl)))
 		pr_err("EVTCHNOP_close(port %u) failed while unwinding\n", cl.port);
@@ -683,26 +759,10 @@ out_close:
  */
 void pvhvm_evtchn_close(struct pvhvm_pirq *p)
 {
-	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
-	struct evtchn_close cl = { .port = p->port };
-	long ret;
-	int i;
-
 	lockdep_assert_held(&pvhvm_irqs.lock);
 	if (!p->port)
 		return;
-	ec->ops->mask(ec, p->port);
-	ret = pvhvm_hc_evtchn_op(EVTCHNOP_close, &cl, sizeof(cl));
-	if (ret)
-		pr_err("EVTCHNOP_close(port %u of pirq %u) failed: %ld\n",
-		       p->port, p->pirq, ret);
-	ec->ops->clear_pending(ec, p->port);
-	/* FIFO: an event still linked on a queue is dropped by the next pass. */
-	for (i = 0; i < 100; i++) {
-		if (ec->ops->remove(ec, p->port, p->cpu) != -EBUSY)
-			break;
-		usleep_range(1000, 2000);
-	}
+	pvhvm_evtchn_port_close(p->port, p->cpu);
 	xa_erase(&pvhvm_irqs.ports, p->port);
 	/* An upcall may hold @p from the table: let it finish. */
 	synchronize_rcu();
@@ -721,24 +781,13 @@ void pvhvm_evtchn_close(struct pvhvm_pirq *p)
  */
 int pvhvm_evtchn_move(struct pvhvm_pirq *p, unsigned int cpu, bool masked)
 {
-	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
-	struct evtchn_bind_vcpu bv = {
-		.port = p->port,
-		.vcpu = ev.cpu[cpu].vcpu_id,
-	};
-	long ret;
+	int ret;
 
 	if (!p->port || p->cpu == cpu)
 		return 0;
-	ec->ops->mask(ec, p->port);
-	ret = pvhvm_hc_evtchn_op(EVTCHNOP_bind_vcpu, &bv, sizeof(bv));
-	if (ret) {
-		pr_err("EVTCHNOP_bind_vcpu(port %u of pirq %u, vcpu %u) failed: %ld\n",
-		       p->port, p->pirq, bv.vcpu, ret);
-	} else {
-		ec->ops->bind_to_cpu(ec, p->port, cpu, p->cpu);
+	ret = pvhvm_evtchn_port_move(p->port, p->cpu, cpu);
+	if (!ret)
 		p->cpu = cpu;
-	}
 	trace_pvhvm_affinity(p->pirq, p->port, cpu, ret);
 	if (!masked)
 		pvhvm_evtchn_unmask(p);
@@ -752,15 +801,20 @@ void pvhvm_evtchn_mask(struct pvhvm_pirq *p)
 		pvhvm_irqs.evtchn.ops->mask(&pvhvm_irqs.evtchn, p->port);
 }
 
-/* Atomic context allowed.  Xen re-delivers a pending event on unmask. */
+/* Atomic context allowed. */
 void pvhvm_evtchn_unmask(struct pvhvm_pirq *p)
 {
-	struct evtchn_unmask um = { .port = p->port };
+	if (p->port)
+		pvhvm_evtchn_port_unmask(p->port);
+}
+
+/* Atomic context allowed.  Xen re-delivers a pending event on unmask. */
+void pvhvm_evtchn_port_unmask(evtchn_port_t port)
+{
+	struct evtchn_unmask um = { .port = port };
 	long ret;
 
-	if (!p->port)
-		return;
-	if (!pvhvm_irqs.evtchn.ops->unmask(&pvhvm_irqs.evtchn, p->port))
+	if (!pvhvm_irqs.evtchn.ops->unmask(&pvhvm_irqs.evtchn, port))
 		return;
 	ret = pvhvm_hc_evtchn_op(EVTCHNOP_unmask, &um, sizeof(um));
 	if (ret)

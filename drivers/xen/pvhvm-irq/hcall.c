@@ -7,6 +7,7 @@
  * guest, which is exactly when this module steps aside.
  */
 #include <linux/types.h>
+#include <linux/error-injection.h>
 #include <pvirq/seam.h>
 #include <xen/interface/xen.h>
 
@@ -36,25 +37,35 @@ long pvhvm_hc_xen_version(unsigned int cmd, void *arg, u32 len)
 	return pvhvm_hc2(__HYPERVISOR_xen_version, cmd, arg, len);
 }
 
+ALLOW_ERROR_INJECTION(pvhvm_hc_xen_version, ERRNO);
+
 long pvhvm_hc_memory_op(unsigned int cmd, void *arg, u32 len)
 {
 	return pvhvm_hc2(__HYPERVISOR_memory_op, cmd, arg, len);
 }
+
+ALLOW_ERROR_INJECTION(pvhvm_hc_memory_op, ERRNO);
 
 long pvhvm_hc_hvm_op(unsigned int cmd, void *arg, u32 len)
 {
 	return pvhvm_hc2(__HYPERVISOR_hvm_op, cmd, arg, len);
 }
 
+ALLOW_ERROR_INJECTION(pvhvm_hc_hvm_op, ERRNO);
+
 long pvhvm_hc_physdev_op(unsigned int cmd, void *arg, u32 len)
 {
 	return pvhvm_hc2(__HYPERVISOR_physdev_op, cmd, arg, len);
 }
 
+ALLOW_ERROR_INJECTION(pvhvm_hc_physdev_op, ERRNO);
+
 long pvhvm_hc_evtchn_op(unsigned int cmd, void *arg, u32 len)
 {
 	return pvhvm_hc2(__HYPERVISOR_event_channel_op, cmd, arg, len);
 }
+
+ALLOW_ERROR_INJECTION(pvhvm_hc_evtchn_op, ERRNO);
 
 long pvhvm_hc_vcpu_op(unsigned int cmd, unsigned int vcpu, void *arg, u32 len)
 {
@@ -73,3 +84,5 @@ long pvhvm_hc_vcpu_op(unsigned int cmd, unsigned int vcpu, void *arg, u32 len)
 	}
 	return pvirq_hypercall(&hc);
 }
+
+ALLOW_ERROR_INJECTION(pvhvm_hc_vcpu_op, ERRNO);

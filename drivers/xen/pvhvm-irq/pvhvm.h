@@ -138,6 +138,14 @@ int pvhvm_evtchn_move(struct pvhvm_pirq *p, unsigned int cpu, bool masked);
 void pvhvm_evtchn_mask(struct pvhvm_pirq *p);
 void pvhvm_evtchn_unmask(struct pvhvm_pirq *p);
 u32 pvhvm_xen_vcpu_id(unsigned int cpu);
+int pvhvm_evtchn_port_setup(evtchn_port_t port, const char *what);
+void pvhvm_evtchn_port_close(evtchn_port_t port, unsigned int cpu);
+int pvhvm_evtchn_port_move(evtchn_port_t port, unsigned int old_cpu,
+			   unsigned int cpu);
+void pvhvm_evtchn_port_unmask(evtchn_port_t port);
+
+/* api.c */
+bool pvhvm_api_dispatch(evtchn_port_t port);
 
 /* irq.c */
 int pvhvm_irq_init(void);

@@ -15,6 +15,8 @@
  *	(an unmasked vector below 16 is #GP).  Every other MSR: #GP.
  *  Hypercalls: HvPostMessage (0x5c) and HvSignalEvent (0x5d, fast or
  *	not) through connections set up with "model G conn ...".
+ *  The pvirq PVI extension (CPUID 0x400000a0/a1, its own hypercall and
+ *	HvSignalEvent between guests of this host) is model_hyperv_pvi.c.
  *
  * Message slots, queues, msg_pending, EOM rescans and event flags are the
  * per-vCPU model in model_hyperv_synic.c, the one the unit tests drive
@@ -34,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pvirq_model.h"
+#include "model_hyperv.h"
 #include "model_hyperv_synic.h"
 
 /* TLFS "Partition Privilege Flags", "Hypercall Interface", MSR numbers */
@@ -57,15 +59,6 @@
 #define HVCALL_SIGNAL_EVENT	0x005d
 #define HVM_HC_FAST		(1ULL << 16)
 #define HVM_HC_REP_MASK		(0xfffULL << 32)
-
-#define HV_OK			0x0000
-#define HV_INVALID_CODE		0x0002
-#define HV_INVALID_INPUT	0x0003
-#define HV_INVALID_ALIGNMENT	0x0004
-#define HV_INVALID_PARAMETER	0x0005
-#define HV_INVALID_PORT_ID	0x0011
-#define HV_INVALID_CONNECTION_ID 0x0012
-#define HV_INSUFFICIENT_BUFFERS	0x0013
 
 #define HVM_MAX_CONNS		64
 #define HVM_POST_HDR		16	/* HvPostMessage input before payload */
@@ -134,6 +127,7 @@ struct hvm_priv {
 		u64 bad_sent;
 	} st;
 	struct hvm_vcpu vcpu[PVIRQ_WIRE_MAX_VCPUS];
+	struct hvm_pvi *pvi;		/* the PVI extension; survives resets */
 };
 
 static struct hvm_priv *hvm(struct pvirq_guest *g)
@@ -162,11 +156,13 @@ static void hvm_vcpu_init(struct pvirq_guest *g, struct hvm_vcpu *v, u32 idx)
 static void hvm_defaults(struct pvirq_guest *g)
 {
 	struct hvm_priv *p = hvm(g);
+	struct hvm_pvi *pvi = p->pvi;
 	u32 i;
 
 	for (i = 0; i < PVIRQ_WIRE_MAX_VCPUS; i++)
 		synic_hm_destroy(&p->vcpu[i].hm);
 	memset(p, 0, sizeof(*p));
+	p->pvi = pvi;
 	p->features = HVM_FEAT_SYNIC | HVM_FEAT_HYPERCALL | HVM_FEAT_VP_INDEX;
 	p->privileges = HVM_PRIV_POST | HVM_PRIV_SIGNAL;
 	p->hints = HVM_HINT_NO_AEOI;
@@ -181,6 +177,11 @@ static int hvm_init(struct pvirq_guest *g)
 
 	if (!p)
 		return -ENOMEM;
+	p->pvi = hvm_pvi_new(g);
+	if (!p->pvi) {
+		free(p);
+		return -ENOMEM;
+	}
 	g->model_priv = p;
 	for (i = 0; i < PVIRQ_WIRE_MAX_VCPUS; i++)
 		synic_hm_init(&p->vcpu[i].hm);
@@ -191,6 +192,7 @@ static int hvm_init(struct pvirq_guest *g)
 static void hvm_reset(struct pvirq_guest *g)
 {
 	hvm_defaults(g);
+	hvm_pvi_reset(hvm(g)->pvi);
 }
 
 static void hvm_destroy(struct pvirq_guest *g)
@@ -200,6 +202,7 @@ static void hvm_destroy(struct pvirq_guest *g)
 
 	for (i = 0; i < PVIRQ_WIRE_MAX_VCPUS; i++)
 		synic_hm_destroy(&p->vcpu[i].hm);
+	hvm_pvi_free(p->pvi);
 	free(p);
 	g->model_priv = NULL;
 }
@@ -269,7 +272,7 @@ static bool hvm_cpuid(struct pvirq_guest *g, u32 vcpu, u32 leaf, u32 sub,
 		regs[1] = PVIRQ_WIRE_MAX_VCPUS;
 		return true;
 	}
-	return false;
+	return hvm_pvi_cpuid(p->pvi, leaf, regs);
 }
 
 static bool synic_msr(u32 msr)
@@ -488,24 +491,24 @@ static u16 hvm_post(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
 
 	p->st.post++;
 	if (hc->nr & HVM_HC_FAST)
-		return HV_INVALID_PARAMETER;
+		return HV_STATUS_INVALID_PARAMETER;
 	if (!b || b->len < HVM_POST_HDR)
-		return HV_INVALID_INPUT;
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
 	if (!self || !(self->scontrol & HV_SYNIC_CONTROL_ENABLE))
-		return HV_INVALID_INPUT;
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
 	memcpy(in, b->data, sizeof(in));
 	/* connection_id, reserved, message_type, payload_size */
 	if (in[3] > HV_MESSAGE_PAYLOAD_BYTE_COUNT ||
 	    b->len < HVM_POST_HDR + in[3] || in[1])
-		return HV_INVALID_PARAMETER;
+		return HV_STATUS_INVALID_PARAMETER;
 	if (in[2] == HVMSG_NONE || (in[2] & 0x80000000u))
-		return HV_INVALID_PARAMETER;
+		return HV_STATUS_INVALID_PARAMETER;
 	c = hvm_conn_find(p, in[0]);
 	if (!c || c->kind != HVM_CONN_MSG)
-		return HV_INVALID_CONNECTION_ID;
+		return HV_STATUS_INVALID_CONNECTION_ID;
 	v = hvm_target(g, c);
 	if (!v)
-		return HV_INVALID_PORT_ID;
+		return HV_STATUS_INVALID_PORT_ID;
 	memset(&msg, 0, sizeof(msg));
 	msg.header.message_type = in[2];
 	msg.header.payload_size = in[3];
@@ -516,15 +519,15 @@ static u16 hvm_post(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
 	switch (ret) {
 	case 0:
 		p->st.post_ok++;
-		return HV_OK;
+		return HV_STATUS_SUCCESS;
 	case -EAGAIN:
 		p->st.post_queued++;
-		return HV_OK;
+		return HV_STATUS_SUCCESS;
 	case -ENOBUFS:
 		p->st.post_full++;
-		return HV_INSUFFICIENT_BUFFERS;
+		return HV_STATUS_INSUFFICIENT_BUFFERS;
 	}
-	return HV_INVALID_PORT_ID;	/* the target's SynIC or SIMP is off */
+	return HV_STATUS_INVALID_PORT_ID;	/* the target's SynIC or SIMP is off */
 }
 
 static u16 hvm_signal(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
@@ -533,6 +536,7 @@ static u16 hvm_signal(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
 	struct pvirq_hc_buf *b;
 	struct hvm_vcpu *v;
 	struct hvm_conn *c;
+	u16 status;
 	u64 in;
 	u32 flag;
 	int ret;
@@ -543,30 +547,35 @@ static u16 hvm_signal(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
 	} else {
 		b = pvirq_hc_buf_for(hc, 0);
 		if (!b || b->len < sizeof(in))
-			return HV_INVALID_INPUT;
+			return HV_STATUS_INVALID_HYPERCALL_INPUT;
 		memcpy(&in, b->data, sizeof(in));
 	}
 	/* connection_id u32, flag_number u16, reserved u16 */
 	if (in >> 48)
-		return HV_INVALID_INPUT;
-	c = hvm_conn_find(p, (u32)in);
-	if (!c || c->kind != HVM_CONN_EVENT)
-		return HV_INVALID_CONNECTION_ID;
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
 	flag = (in >> 32) & 0xffff;
+	c = hvm_conn_find(p, (u32)in);
+	if (!c && hvm_pvi_signal(g, (u32)in, flag, &status)) {
+		if (status == HV_STATUS_SUCCESS)
+			p->st.signal_ok++;
+		return status;
+	}
+	if (!c || c->kind != HVM_CONN_EVENT)
+		return HV_STATUS_INVALID_CONNECTION_ID;
 	if (flag >= c->flag_count)
-		return HV_INVALID_PARAMETER;
+		return HV_STATUS_INVALID_PARAMETER;
 	v = hvm_target(g, c);
 	if (!v)
-		return HV_INVALID_PORT_ID;
+		return HV_STATUS_INVALID_PORT_ID;
 	ret = synic_hm_signal(&v->hm, c->sint, c->flag_base + flag);
 	c->used++;
 	if (ret < 0)
-		return HV_INVALID_PORT_ID;	/* SynIC or SIEFP off */
+		return HV_STATUS_INVALID_PORT_ID;	/* SynIC or SIEFP off */
 	if (ret)
 		p->st.signal_ok++;
 	else
 		p->st.signal_already++;
-	return HV_OK;
+	return HV_STATUS_SUCCESS;
 }
 
 static s64 hvm_hypercall(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
@@ -582,7 +591,7 @@ static s64 hvm_hypercall(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
 	/* Real Hyper-V raises #UD; the seam can only say "no such call". */
 	if (!(p->hypercall & HVM_HYPERCALL_ENABLE) || !p->guest_os_id) {
 		p->st.disabled++;
-		return HV_INVALID_CODE;
+		return HV_STATUS_INVALID_HYPERCALL_CODE;
 	}
 	if ((code == HVCALL_POST_MESSAGE || code == HVCALL_SIGNAL_EVENT) &&
 	    p->fault_count) {
@@ -592,18 +601,20 @@ static s64 hvm_hypercall(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
 		return p->fault_status;
 	}
 	if (hc->nr & HVM_HC_REP_MASK) {
-		status = HV_INVALID_INPUT;
+		status = HV_STATUS_INVALID_HYPERCALL_INPUT;
 	} else if (code == HVCALL_POST_MESSAGE &&
 		   (p->privileges & HVM_PRIV_POST)) {
 		status = hvm_post(g, vcpu, hc);
 	} else if (code == HVCALL_SIGNAL_EVENT &&
 		   (p->privileges & HVM_PRIV_SIGNAL)) {
 		status = hvm_signal(g, vcpu, hc);
+	} else if (hvm_pvi_is_call(p->pvi, code)) {
+		status = hvm_pvi_call(g, hc);
 	} else {
 		p->st.unknown++;
-		status = HV_INVALID_CODE;
+		status = HV_STATUS_INVALID_HYPERCALL_CODE;
 	}
-	if (status != HV_OK)
+	if (status != HV_STATUS_SUCCESS)
 		p->st.refused++;
 	return status;
 }
@@ -643,13 +654,16 @@ static void hvm_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 			(unsigned long long)p->st.signal_ok,
 			(unsigned long long)p->st.signal_already);
 	pvirq_sb_printf(out,
-			"\"refused\":%llu,\"faulted\":%llu,\"disabled\":%llu,\"unknown\":%llu,\"msr_gp\":%llu,\"bad_sent\":%llu,\"vcpus\":[",
+			"\"refused\":%llu,\"faulted\":%llu,\"disabled\":%llu,\"unknown\":%llu,\"msr_gp\":%llu,\"bad_sent\":%llu,",
 			(unsigned long long)p->st.refused,
 			(unsigned long long)p->st.faulted,
 			(unsigned long long)p->st.disabled,
 			(unsigned long long)p->st.unknown,
 			(unsigned long long)p->st.msr_gp,
 			(unsigned long long)p->st.bad_sent);
+	/* before the vCPUs: a short reply still carries it */
+	hvm_pvi_state_json(p->pvi, out);
+	pvirq_sb_printf(out, ",\"vcpus\":[");
 	for (i = 0; i < n && i < PVIRQ_WIRE_MAX_VCPUS; i++) {
 		struct hvm_vcpu *v = &p->vcpu[i];
 
@@ -919,7 +933,7 @@ bad:
 	return usage(a, -EINVAL, "usage: malicious N size|type");
 }
 
-/* feature synic|hypercall|vp_index|post|signal|no_aeoi 0|1 */
+/* feature synic|hypercall|vp_index|post|signal|no_aeoi|pvi 0|1 */
 static int cmd_feature(struct hvm_args *a)
 {
 	static const struct {
@@ -941,6 +955,10 @@ static int cmd_feature(struct hvm_args *a)
 
 	if (a->argc != 3 || num(a->argv[2], 1, &on))
 		goto bad;
+	if (!strcmp(a->argv[1], "pvi")) {
+		hvm_pvi_offer(p->pvi, on);
+		return 0;
+	}
 	for (i = 0; i < ARRAY_SIZE(feats); i++) {
 		if (strcmp(a->argv[1], feats[i].name))
 			continue;
@@ -952,13 +970,14 @@ static int cmd_feature(struct hvm_args *a)
 	}
 bad:
 	return usage(a, -EINVAL,
-		     "usage: feature synic|hypercall|vp_index|post|signal|no_aeoi 0|1");
+		     "usage: feature synic|hypercall|vp_index|post|signal|no_aeoi|pvi 0|1");
 }
 
 static int hvm_command(struct pvirq_guest *g, int argc, char **argv,
 		       struct pvirq_sb *reply)
 {
 	struct hvm_args a = { g, reply, argc, argv };
+	int ret;
 
 	if (argc < 1)
 		goto help;
@@ -978,10 +997,33 @@ static int hvm_command(struct pvirq_guest *g, int argc, char **argv,
 		return cmd_malicious(&a);
 	if (!strcmp(argv[0], "feature"))
 		return cmd_feature(&a);
+	ret = hvm_pvi_command(g, argc, argv, reply);
+	if (ret != -ENOTTY)
+		return ret;
 help:
 	pvirq_sb_printf(reply,
-			"model hyperv knows: post, raw, flag, burst, conn, fault, malicious, feature");
+			"model hyperv knows: post, raw, flag, burst, conn, fault, malicious, feature, %s",
+			HVM_PVI_COMMANDS);
 	return -EINVAL;
+}
+
+struct hvm_pvi *hvm_pvi_of(struct pvirq_guest *g)
+{
+	if (!g || g->model != &pvirq_model_hyperv || !g->model_priv)
+		return NULL;
+	return hvm(g)->pvi;
+}
+
+int hvm_raise_flag(struct pvirq_guest *g, u32 vcpu, u32 sint, u32 flag)
+{
+	struct hvm_vcpu *v;
+
+	if (g->ready && vcpu >= g->nr_cpus)
+		return -EINVAL;
+	v = hvm_vcpu(g, vcpu);
+	if (!v)
+		return -EINVAL;
+	return synic_hm_signal(&v->hm, sint, flag);
 }
 
 PVIRQ_MODEL_DEFINE(hyperv) = {

@@ -81,6 +81,102 @@ bool pvi_bucket_take(struct pvi_bucket *b, u64 now_ns);
 /* Whole tokens available at @now_ns, for the state. */
 u64 pvi_bucket_tokens(struct pvi_bucket *b, u64 now_ns);
 
+/*
+ * One guest's side of the router, shared by every model that routes PVIs
+ * (model_pvi.c over the KVM hypercall, model_hyperv_pvi.c over
+ * HvSignalEvent): its UUID, whether and as which incarnation it receives,
+ * its allowlist as a receiver, its token bucket and refusal log as a
+ * sender, and the counts.  model_pvi_ep.c; the control commands common to
+ * those models are pvi_ep_command()'s.
+ */
+enum pvi_refuse {
+	PVI_REF_EPERM,
+	PVI_REF_ENOENT,
+	PVI_REF_ESHUTDOWN,
+	PVI_REF_EBUSY,
+	PVI_REF_EINVAL,
+	PVI_REF_NR,
+};
+
+#define PVI_EP_REFUSED_LOG	64
+
+struct pvi_refusal {
+	u64 t_ns;
+	u64 handle;
+	u32 gsi;
+	s32 err;
+	char to[PVIRQ_HOST_NAME_MAX + 1];
+};
+
+struct pvi_counts {
+	/* as a sender */
+	u64 sent;			/* send calls */
+	u64 delivered;			/* made a GSI pending */
+	u64 merged;			/* found it pending already */
+	u64 refused[PVI_REF_NR];
+	/* as a receiver */
+	u64 rx_delivered;
+	u64 rx_merged;
+	u64 rx_refused;
+	u64 injected;
+	u64 no_vector;			/* pending, no vCPU had a vector */
+	u64 calls;
+};
+
+struct pvi_ep;
+/* A model's endpoint of @g, or NULL when @g is not one of its guests. */
+typedef struct pvi_ep *(*pvi_ep_of_fn)(struct pvirq_guest *g);
+
+struct pvi_ep {
+	pvi_ep_of_fn of;
+	struct pvi_uuid uuid;
+	u32 nr_gsis;
+	bool up;
+	u32 incarnation;
+	struct pvi_allowlist allow;
+	struct pvi_bucket bucket;
+	struct pvi_counts c;
+	struct pvi_refusal refused[PVI_EP_REFUSED_LOG];
+	u64 nrefused;			/* ever logged; ring index */
+};
+
+/* UUID from the guest's name, not receiving, incarnation 1. */
+void pvi_ep_init(struct pvi_ep *e, struct pvirq_guest *g, u32 nr_gsis,
+		 pvi_ep_of_fn of);
+/* Receiving stops: a new incarnation, the allowlist forgotten. */
+void pvi_ep_stop(struct pvi_ep *e);
+/* The guest of @of's model with UUID @u, or NULL. */
+struct pvirq_guest *pvi_ep_find_uuid(struct pvirq_host *h, pvi_ep_of_fn of,
+				     const struct pvi_uuid *u);
+/*
+ * Whether @s may raise @gsi in @r now: its token bucket, then @r's
+ * allowlist.  PVI_REF_NR when it may (a token is taken), else the refusal.
+ */
+enum pvi_refuse pvi_ep_admit(struct pvi_ep *s, struct pvi_ep *r, u32 gsi);
+/* Count a send from @s that set @gsi in @r, or merged with a pending one. */
+void pvi_ep_delivered(struct pvi_ep *s, struct pvi_ep *r, bool merged);
+/*
+ * Count, log and remember a refused send of guest @s, endpoint @sp, to @r
+ * (NULL: no such receiver); @err is the errno the sender's driver sees.
+ */
+void pvi_ep_refuse(struct pvirq_guest *s, struct pvi_ep *sp,
+		   struct pvirq_guest *r, u64 handle, u32 gsi,
+		   enum pvi_refuse why, int err);
+/* "sent N delivered N ..." (or the JSON members, without braces). */
+void pvi_ep_counts(struct pvi_ep *e, struct pvirq_sb *out, bool json);
+/* "uuid":..,"up":..,...,"allow":[..],"counts":{..} -- no braces. */
+void pvi_ep_state_json(struct pvi_ep *e, struct pvirq_sb *out);
+/*
+ * The commands every routing model takes: uuid, allow, revoke, allowlist,
+ * counts, clear-counts, rate, max-allow, refused, gsis.  -ENOTTY when
+ * argv[0] is not one of them (nothing written to @reply).
+ */
+int pvi_ep_command(struct pvirq_guest *g, struct pvi_ep *e, int argc,
+		   char **argv, struct pvirq_sb *reply);
+#define PVI_EP_COMMANDS	"uuid [UUID], allow|revoke UUID|GUEST GSI|any, allowlist, " \
+			"rate PER_SECOND BURST, max-allow N, refused [clear], " \
+			"counts, clear-counts, gsis N"
+
 /* The model itself, to tell its guests from others'. */
 extern PVIRQ_MODEL_DEFINE(pvi);
 

@@ -9,7 +9,8 @@
  * shared_info), vcpu_op (placing vcpu_info) and hvm_op (the callback
  * vector, per-vCPU upcall vectors), the control commands, per-op fault
  * injection and the state JSON.  Event channels are in model_xen_evtchn.c,
- * pirqs in model_xen_physdev.c; model_xen.h says what state they share.
+ * pirqs in model_xen_physdev.c, the PVI directory extension in
+ * model_xen_pvi.c; model_xen.h says what state they share.
  *
  * Hypercall arguments arrive as the core's private copies; each is copied
  * again into a structure of its own before it is read, and bounded there.
@@ -28,6 +29,8 @@
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/arch-x86/cpuid.h>
+
+#include <pvirq/pvi_xen_abi.h>
 
 #include "model_xen.h"
 
@@ -245,6 +248,9 @@ static void xm_reset(struct pvirq_guest *g)
 {
 	struct xm_model *m = xm_of(g);
 
+	/* the old VM's channels to other guests are closed, as Xen would */
+	xm_evtchn_forget_peers(g);
+	xm_pvi_reset(g);
 	m->abi = XM_ABI_2L;
 	m->hcall_page = 0;
 	m->shinfo_set = false;
@@ -306,7 +312,9 @@ static int init_pers(struct pvirq_guest *g, enum xm_personality pers)
 	m->hvm_features = pers == XM_XEN ? XM_HVM_DEFAULT_XEN : XM_HVM_DEFAULT;
 	m->cpuid_base = XM_CPUID_BASE;
 	m->version = XM_XEN_VERSION;
-	m->domid = XM_DEFAULT_DOMID;
+	/* one domid per guest of the host, as Xen gives each domain its own */
+	m->domid = XM_DEFAULT_DOMID + g->id;
+	xm_pvi_init(g);
 	xm_reset(g);
 	return 0;
 }
@@ -340,11 +348,15 @@ static bool xm_cpuid(struct pvirq_guest *g, u32 vcpu, u32 leaf, u32 sub,
 		sig(regs, VIRIDIAN_SIG);
 		return true;
 	}
+	if (xm_pvi_cpuid(g, leaf, regs))
+		return true;
 	if (leaf < base || leaf > base + XEN_CPUID_MAX_NUM_LEAVES)
 		return false;
 	switch (leaf - base) {
 	case 0:
-		regs[0] = base + XEN_CPUID_MAX_NUM_LEAVES;
+		/* the PVI directory's leaf is far above Xen's own */
+		regs[0] = base + (m->pvi ? PVI_XEN_CPUID_LEAF_OFFSET :
+					   XEN_CPUID_MAX_NUM_LEAVES);
 		regs[1] = XEN_CPUID_SIGNATURE_EBX;
 		regs[2] = XEN_CPUID_SIGNATURE_ECX;
 		regs[3] = XEN_CPUID_SIGNATURE_EDX;
@@ -401,6 +413,9 @@ static s64 xen_version(struct pvirq_guest *g, u32 cmd, struct pvirq_hc *hc)
 	switch (cmd) {
 	case XENVER_version:
 		return m->version;
+	case XENVER_guest_handle:
+		return xm_copy_out(g, hc, 1, m->uuid.b, sizeof(xen_domain_handle_t),
+				   "guest_handle");
 	case XENVER_get_features:
 		if (xm_copy_in(g, hc, 1, &fi, sizeof(fi), "get_features"))
 			return -XEN_EFAULT;
@@ -692,6 +707,14 @@ static s64 xm_hypercall(struct pvirq_guest *g, u32 vcpu, struct pvirq_hc *hc)
 	if (hc->abi != PVIRQ_HC_ABI_XEN)
 		return pvirq_hc_enosys(hc->abi);
 	m->hypercalls++;
+	if (m->pvi && hc->nr == m->pvi_hc_nr) {
+		ret = xm_pvi_hypercall(g, hc);
+		if (ret < 0)
+			pvirq_glog(g, "xen: vcpu %u pvi directory op %llu -> %s",
+				   vcpu, (unsigned long long)hc->args[0],
+				   pvirq_errno_name(ret));
+		return ret;
+	}
 	if (hc->nr == __HYPERVISOR_memory_op)
 		cmd &= XM_MEMOP_CMD_MASK;
 	ret = hc_name(hc->nr) ? take_fault(g, hc->nr, cmd) : 0;
@@ -856,7 +879,8 @@ static const char help[] =
 	"personality xen|qemu; op22 on|off; multimsi on|off; "
 	"feature pirqs|callback|upcall on|off; hvm_features N; cpuid_base N; counts; "
 	"version N; domid N; nr_pirqs N; nr_irqs_gsi N; max_ports N; "
-	"send PORT; fail OP[:SUBOP] N ERRNO; fail clear; reset";
+	"send PORT; fail OP[:SUBOP] N ERRNO; fail clear; reset; "
+	"pvi on|off; uuid [UUID]; pvi-gsis N; pvi-hcnr N; pvi-counts; pvi-clear-counts";
 
 static int xm_command(struct pvirq_guest *g, int argc, char **argv,
 		      struct pvirq_sb *reply)
@@ -878,6 +902,12 @@ static int xm_command(struct pvirq_guest *g, int argc, char **argv,
 	}
 	if (!strcmp(c, "feature"))
 		return cmd_feature(g, argc, argv, reply);
+	if (argc) {
+		int ret = xm_pvi_command(g, argc, argv, reply);
+
+		if (ret != -ENOENT)
+			return ret;
+	}
 	if (!strcmp(c, "reset") && argc == 1) {
 		xm_reset(g);
 		pvirq_sb_printf(reply, "reset");
@@ -923,6 +953,8 @@ static int xm_command(struct pvirq_guest *g, int argc, char **argv,
 	} else if (!strcmp(c, "domid")) {
 		if (!v || v >= DOMID_FIRST_RESERVED)
 			return bad(reply, -EINVAL, "domid: 1..0x7fef");
+		if (xm_domid_taken(g, v))
+			return bad(reply, -EEXIST, "domid: another guest has it");
 		m->domid = v;
 	} else {
 		return bad(reply, -EINVAL, help);
@@ -986,7 +1018,13 @@ static void xm_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 				f->nth, pvirq_errno_name(f->err));
 		first = false;
 	}
-	pvirq_sb_printf(out, "]}");
+	pvirq_sb_printf(out, "]");
+	/* last, and only when offered: guests' replies have a size limit */
+	if (m->pvi) {
+		pvirq_sb_printf(out, ",");
+		xm_pvi_state_json(g, out);
+	}
+	pvirq_sb_printf(out, "}");
 }
 
 PVIRQ_MODEL_DEFINE(xen) = {

@@ -8,6 +8,8 @@
  *   model_xen_evtchn.c   event channels: ports, 2-level and FIFO delivery
  *                        into guest RAM, upcall injection
  *   model_xen_physdev.c  pirqs: physdev_op, GSIs, the vector-0 MSI snoop
+ *   model_xen_pvi.c      the PVI directory extension (pvi_xen_abi.h) and
+ *                        the lookups of other guests of this host
  *
  * What it models is an HVM guest of Xen 4.17 with the vector callback, or
  * (personality "qemu") the same guest under QEMU's Xen emulation (KVM-Xen,
@@ -34,6 +36,7 @@
 #include <xen/hvm/params.h>
 
 #include "pvirq_model.h"
+#include "model_pvi.h"
 
 /*
  * Proposed with HVM pirq remapping (2010), never merged: Xen left op 22
@@ -93,9 +96,12 @@ struct xm_port {
 	u32 vcpu;		/* notify vCPU */
 	u32 last_vcpu;
 	u32 pirq;		/* EVTCHNSTAT_pirq */
-	u32 remote_port;	/* EVTCHNSTAT_interdomain (same guest) */
-	u32 remote_dom;		/* EVTCHNSTAT_unbound */
+	u32 remote_port;	/* EVTCHNSTAT_interdomain */
+	u32 remote_dom;		/* EVTCHNSTAT_unbound and _interdomain */
 	u32 flags;		/* bind_pirq flags */
+	/* PVI directory: an unbound port published for (remote_dom, gsi) */
+	bool published;
+	u32 pvi_gsi;
 	/* counters since the port was bound */
 	u64 raised;		/* set_pending calls */
 	u64 delivered;		/* made visible: selector bit / queue link */
@@ -162,6 +168,10 @@ struct xm_model {
 	u32 nr_irqs_gsi;	/* Xen: GSI pirqs below, MSI pirqs above */
 	u32 nr_ports;
 	struct xm_fault fault[XM_MAX_FAULTS];
+	struct pvi_uuid uuid;	/* XENVER_guest_handle */
+	bool pvi;		/* the PVI directory extension is offered */
+	u32 pvi_hc_nr;
+	u32 pvi_gsis;
 
 	/* the VM's state: forgotten by reset */
 	enum xm_abi abi;
@@ -177,6 +187,8 @@ struct xm_model {
 	struct xm_port *port;		/* [XM_MAX_PORTS] */
 	struct xm_pirq *pirq;		/* [XM_MAX_PIRQS] */
 	struct xm_gsi gsi[XM_NR_GSIS];
+	bool pvi_up;		/* PVI_XEN_OP_UP .. DOWN */
+	u32 pvi_incarnation;	/* of the last UP; survives resets */
 
 	/* counters */
 	u64 hypercalls;
@@ -191,12 +203,23 @@ struct xm_model {
 	u64 msi_held;		/* QEMU: waited for bind_pirq */
 	u64 msi_lost;		/* Xen: no port bound yet */
 	u64 fifo_no_cb;		/* FIFO: no control block on the vCPU */
+	/* interdomain channels to other guests, and the PVI directory */
+	u64 idc_sent;		/* sends that raised another guest's port */
+	u64 idc_dropped;	/* sends on a port with no peer: dropped */
+	u64 idc_rx_delivered;	/* raised here by another guest: pending */
+	u64 idc_rx_merged;	/* ... found pending already */
+	u64 pvi_calls;
+	u64 pvi_refused;	/* directory calls answered with an error */
 };
 
 static inline struct xm_model *xm_of(struct pvirq_guest *g)
 {
 	return g->model_priv;
 }
+
+/* The model, under both personalities: to tell its guests from others'. */
+extern PVIRQ_MODEL_DEFINE(xen);
+extern PVIRQ_MODEL_DEFINE(xen_qemu);
 
 /* model_xen.c */
 void *xm_gpa_ptr(struct pvirq_guest *g, u64 gpa, size_t len);
@@ -221,6 +244,18 @@ struct shared_info *xm_shinfo(struct pvirq_guest *g);
 void xm_assert_evtchn_irq(struct pvirq_guest *g, u32 vcpu);
 u32 xm_ports_in_use(struct xm_model *m);
 void xm_evtchn_state_json(struct pvirq_guest *g, struct pvirq_sb *out);
+void xm_evtchn_forget_peers(struct pvirq_guest *g);
+
+/* model_xen_pvi.c */
+struct pvirq_guest *xm_guest_by_domid(struct pvirq_host *h, u32 domid);
+bool xm_domid_taken(struct pvirq_guest *g, u32 domid);
+bool xm_pvi_cpuid(struct pvirq_guest *g, u32 leaf, u32 regs[4]);
+s64 xm_pvi_hypercall(struct pvirq_guest *g, struct pvirq_hc *hc);
+int xm_pvi_command(struct pvirq_guest *g, int argc, char **argv,
+		   struct pvirq_sb *reply);
+void xm_pvi_state_json(struct pvirq_guest *g, struct pvirq_sb *out);
+void xm_pvi_init(struct pvirq_guest *g);
+void xm_pvi_reset(struct pvirq_guest *g);
 
 /* model_xen_physdev.c */
 s64 xm_physdev_op(struct pvirq_guest *g, u32 vcpu, u32 cmd, struct pvirq_hc *hc);

@@ -26,6 +26,14 @@
  * host's own record of a port (state, vCPU, queue tails) never comes from
  * guest memory.
  *
+ * Interdomain channels join the guests of one pvirq-host, each known by
+ * the domid the host gave it (Xen personality; QEMU's emulation binds only
+ * with itself), with the semantics of Xen's event_channel.c: alloc_unbound
+ * takes any remote domid, bind_interdomain needs a port unbound for the
+ * caller (-EINVAL) of a domain that exists (-ESRCH), send on an unbound
+ * port is dropped with 0, closing one end leaves the other unbound.  A
+ * peer whose VM is gone (detached, or a new VM since) counts as closed.
+ *
  * Before the guest places shared_info (XENMEM_add_to_physmap), it lives in
  * a host buffer, as it lives in Xen's heap; placing it copies it to the
  * guest's page.
@@ -460,27 +468,79 @@ static void port_free_one(struct pvirq_guest *g, u32 port)
 	port_clear(&m->port[port]);
 }
 
+/*
+ * The other end of interdomain port @port of @g, in this guest or another
+ * guest of the host: NULL if that domain is gone (not attached, or a new
+ * VM since) or its port no longer points back here.
+ */
+static struct xm_port *peer_port(struct pvirq_guest *g, u32 port,
+				 struct pvirq_guest **peer)
+{
+	struct xm_model *m = xm_of(g), *rm;
+	struct xm_port *p = &m->port[port], *r;
+	struct pvirq_guest *rg;
+
+	if (p->state != EVTCHNSTAT_interdomain)
+		return NULL;
+	rg = p->remote_dom == m->domid ? g :
+	     xm_guest_by_domid(g->host, p->remote_dom);
+	if (!rg)
+		return NULL;
+	rm = xm_of(rg);
+	if (p->remote_port >= rm->nr_ports)
+		return NULL;
+	r = &rm->port[p->remote_port];
+	if (r->state != EVTCHNSTAT_interdomain || r->remote_port != port ||
+	    r->remote_dom != m->domid || (rg == g && p->remote_port == port))
+		return NULL;
+	*peer = rg;
+	return r;
+}
+
+/* Xen's evtchn_close() of an interdomain port: the other end is unbound. */
+static void unlink_peer(struct pvirq_guest *g, u32 port)
+{
+	struct pvirq_guest *rg;
+	struct xm_port *r = peer_port(g, port, &rg);
+
+	if (!r)
+		return;
+	r->state = EVTCHNSTAT_unbound;
+	r->remote_port = 0;
+	r->remote_dom = xm_of(g)->domid;
+}
+
 static void port_close(struct pvirq_guest *g, u32 port)
 {
 	struct xm_model *m = xm_of(g);
-	struct xm_port *p = &m->port[port], *r;
+	struct xm_port *p = &m->port[port];
 
 	switch (p->state) {
 	case EVTCHNSTAT_pirq:
 		xm_pirq_unbound(g, p->pirq);
 		break;
 	case EVTCHNSTAT_interdomain:
-		r = &m->port[p->remote_port];
-		if (p->remote_port != port &&
-		    r->state == EVTCHNSTAT_interdomain &&
-		    r->remote_port == port) {
-			r->state = EVTCHNSTAT_unbound;
-			r->remote_port = 0;
-			r->remote_dom = m->domid;
-		}
+		unlink_peer(g, port);
 		break;
 	}
 	port_free_one(g, port);
+}
+
+/**
+ * xm_evtchn_forget_peers() - the VM of @g is gone: unbind its peers
+ * @g: the guest, before its ports are wiped
+ *
+ * As Xen's domain destruction closes every port, the other guests' ends of
+ * interdomain channels with @g become unbound (sends on them are dropped).
+ */
+void xm_evtchn_forget_peers(struct pvirq_guest *g)
+{
+	struct xm_model *m = xm_of(g);
+	u32 i;
+
+	for (i = 1; i < XM_MAX_PORTS; i++)
+		if (m->port[i].state == EVTCHNSTAT_interdomain)
+			unlink_peer(g, i);
 }
 
 /* EVTCHNOP_* */
@@ -502,34 +562,45 @@ static s64 op_alloc_unbound(struct pvirq_guest *g, struct pvirq_hc *hc)
 	ret = domid_check(m, a.dom);
 	if (ret)
 		return ret;
-	/* only ourselves to bind with: QEMU says so, Xen finds no domain */
-	if (!xm_domid_self(m, a.remote_dom))
-		return m->pers == XM_QEMU ? -XEN_EPERM : -XEN_ESRCH;
+	/*
+	 * QEMU binds only with itself; Xen takes any remote domid, whether
+	 * that domain exists or not (bind_interdomain checks it).
+	 */
+	if (!xm_domid_self(m, a.remote_dom) && m->pers == XM_QEMU)
+		return -XEN_EPERM;
 	ret = port_alloc(g, EVTCHNSTAT_unbound, 0, &port);
 	if (ret)
 		return ret;
-	m->port[port].remote_dom = m->domid;
+	m->port[port].remote_dom = xm_domid_self(m, a.remote_dom) ?
+				   m->domid : a.remote_dom;
 	a.port = port;
 	return xm_copy_out(g, hc, 1, &a, sizeof(a), "alloc_unbound");
 }
 
 static s64 op_bind_interdomain(struct pvirq_guest *g, struct pvirq_hc *hc)
 {
-	struct xm_model *m = xm_of(g);
+	struct xm_model *m = xm_of(g), *rm;
 	struct evtchn_bind_interdomain a;
+	struct pvirq_guest *rg = g;
 	struct xm_port *l, *r;
 	u32 lport, rport;
 	int ret;
 
 	if (xm_copy_in(g, hc, 1, &a, sizeof(a), "bind_interdomain"))
 		return -XEN_EFAULT;
-	ret = domid_check(m, a.remote_dom);
-	if (ret)
-		return ret;
+	/* Xen: another domain, if it exists; QEMU: only itself */
+	if (!xm_domid_self(m, a.remote_dom)) {
+		if (m->pers == XM_QEMU)
+			return -XEN_ESRCH;
+		rg = xm_guest_by_domid(g->host, a.remote_dom);
+		if (!rg)
+			return -XEN_ESRCH;
+	}
+	rm = xm_of(rg);
 	rport = a.remote_port;
-	if (!xm_port_valid(m, rport))
+	if (!xm_port_valid(rm, rport))
 		return -XEN_EINVAL;
-	r = &m->port[rport];
+	r = &rm->port[rport];
 	if (r->state != EVTCHNSTAT_unbound || r->remote_dom != m->domid)
 		return -XEN_EINVAL;
 	ret = port_alloc(g, EVTCHNSTAT_interdomain, 0, &lport);
@@ -537,8 +608,10 @@ static s64 op_bind_interdomain(struct pvirq_guest *g, struct pvirq_hc *hc)
 		return ret;
 	l = &m->port[lport];
 	l->remote_port = rport;
+	l->remote_dom = rm->domid;
 	r->state = EVTCHNSTAT_interdomain;
 	r->remote_port = lport;
+	r->remote_dom = m->domid;
 	/* Xen: notifications sent while unbound may be lost: raise it */
 	if (m->pers == XM_XEN)
 		xm_port_raise(g, lport);
@@ -609,9 +682,11 @@ static s64 op_close(struct pvirq_guest *g, struct pvirq_hc *hc)
 
 static s64 op_send(struct pvirq_guest *g, struct pvirq_hc *hc)
 {
-	struct xm_model *m = xm_of(g);
+	struct xm_model *m = xm_of(g), *rm;
+	struct pvirq_guest *rg;
 	struct evtchn_send a;
-	struct xm_port *p;
+	struct xm_port *p, *r;
+	u64 merged;
 
 	if (xm_copy_in(g, hc, 1, &a, sizeof(a), "send"))
 		return -XEN_EFAULT;
@@ -620,12 +695,30 @@ static s64 op_send(struct pvirq_guest *g, struct pvirq_hc *hc)
 	p = &m->port[a.port];
 	switch (p->state) {
 	case EVTCHNSTAT_interdomain:
-		xm_port_raise(g, p->remote_port);
+		r = peer_port(g, a.port, &rg);
+		if (!r) {
+			/* the peer domain is gone: Xen closed its end */
+			m->idc_dropped++;
+			return 0;
+		}
+		if (rg == g) {
+			xm_port_raise(g, p->remote_port);
+			return 0;
+		}
+		rm = xm_of(rg);
+		merged = r->merged;
+		xm_port_raise(rg, p->remote_port);
+		m->idc_sent++;
+		if (r->merged != merged)
+			rm->idc_rx_merged++;
+		else
+			rm->idc_rx_delivered++;
 		return 0;
 	case EVTCHNSTAT_ipi:
 		xm_port_raise(g, a.port);
 		return 0;
 	case EVTCHNSTAT_unbound:
+		m->idc_dropped++;
 		return 0;	/* silently dropped, as both do */
 	}
 	return -XEN_EINVAL;
@@ -634,6 +727,7 @@ static s64 op_send(struct pvirq_guest *g, struct pvirq_hc *hc)
 static s64 op_status(struct pvirq_guest *g, struct pvirq_hc *hc)
 {
 	struct xm_model *m = xm_of(g);
+	struct pvirq_guest *rg;
 	struct evtchn_status a;
 	struct xm_port *p;
 	int ret;
@@ -646,6 +740,11 @@ static s64 op_status(struct pvirq_guest *g, struct pvirq_hc *hc)
 	if (!xm_port_valid(m, a.port))
 		return -XEN_EINVAL;
 	p = &m->port[a.port];
+	/* a peer whose VM is gone: Xen would have closed its end */
+	if (p->state == EVTCHNSTAT_interdomain && !peer_port(g, a.port, &rg)) {
+		p->state = EVTCHNSTAT_unbound;
+		p->remote_port = 0;
+	}
 	memset(&a.u, 0, sizeof(a.u));
 	a.status = p->state;
 	a.vcpu = p->vcpu;
@@ -654,7 +753,7 @@ static s64 op_status(struct pvirq_guest *g, struct pvirq_hc *hc)
 		a.u.unbound.dom = p->remote_dom;
 		break;
 	case EVTCHNSTAT_interdomain:
-		a.u.interdomain.dom = m->domid;
+		a.u.interdomain.dom = p->remote_dom;
 		a.u.interdomain.port = p->remote_port;
 		break;
 	case EVTCHNSTAT_pirq:
@@ -932,7 +1031,12 @@ void xm_evtchn_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 		if (p->state == EVTCHNSTAT_pirq)
 			pvirq_sb_printf(out, ",\"pirq\":%u", p->pirq);
 		if (p->state == EVTCHNSTAT_interdomain)
-			pvirq_sb_printf(out, ",\"remote\":%u", p->remote_port);
+			pvirq_sb_printf(out, ",\"remote\":%u,\"remote_dom\":%u",
+					p->remote_port, p->remote_dom);
+		if (p->state == EVTCHNSTAT_unbound)
+			pvirq_sb_printf(out, ",\"remote_dom\":%u", p->remote_dom);
+		if (p->published)
+			pvirq_sb_printf(out, ",\"pvi_gsi\":%u", p->pvi_gsi);
 		if (m->abi == XM_ABI_FIFO)
 			pvirq_sb_printf(out, ",\"priority\":%u", p->priority);
 		xm_json_u64(out, "raised", p->raised);
