@@ -104,6 +104,14 @@ struct pvhvm_events {
 
 static struct pvhvm_events ev;
 
+/*
+ * Ports whose EVTCHNOP_close the host refused, each with the CPU it was
+ * bound to: masked, out of every table, and closed again before the next
+ * pirq is bound, because Xen will not bind a pirq whose old port still
+ * stands.  Guarded by pvhvm_irqs.lock.
+ */
+static DEFINE_XARRAY(pvhvm_stale_ports);
+
 u32 pvhvm_xen_vcpu_id(unsigned int cpu)
 {
 	return ev.cpu[cpu].vcpu_id;
@@ -582,6 +590,14 @@ out_free_cpus:
 
 void pvhvm_events_exit(void)
 {
+	unsigned int left;
+
+	mutex_lock(&pvhvm_irqs.lock);
+	left = pvhvm_evtchn_close_stale();
+	mutex_unlock(&pvhvm_irqs.lock);
+	if (left)
+		pr_err("%u ports stay open at the host, masked\n", left);
+	xa_destroy(&pvhvm_stale_ports);
 	if (ev.hp_state > 0)
 		cpuhp_remove_state(ev.hp_state);
 	ev.hp_state = 0;
@@ -631,26 +647,18 @@ int pvhvm_evtchn_port_setup(evtchn_port_t port, const char *what)
 	return ec->ops->bind_to_cpu(ec, port, 0, PVHVM_EVTCHN_NO_CPU);
 }
 
-/**
- * pvhvm_evtchn_port_close() - close a port set up by pvhvm_evtchn_port_setup()
- * @port: the port
- * @cpu: the CPU it delivers to
- *
- * The caller then drops @port from its table and waits for upcalls that
- * may still see it.  Sleeps; called with pvhvm_irqs.lock held.
- */
-void pvhvm_evtchn_port_close(evtchn_port_t port, unsigned int cpu)
+static int pvhvm_evtchn_port_try_close(evtchn_port_t port, unsigned int cpu)
 {
 	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
 	struct evtchn_close cl = { .port = port };
 	long ret;
 	int i;
 
-	lockdep_assert_held(&pvhvm_irqs.lock);
-	ec->ops->mask(ec, port);
 	ret = pvhvm_hc_evtchn_op(EVTCHNOP_close, &cl, sizeof(cl));
-	if (ret)
+	if (ret) {
 		pr_err("EVTCHNOP_close(port %u) failed: %ld\n", port, ret);
+		return ret;
+	}
 	ec->ops->clear_pending(ec, port);
 	/* FIFO: an event still linked on a queue is dropped by the next pass. */
 	for (i = 0; i < 100; i++) {
@@ -658,6 +666,55 @@ void pvhvm_evtchn_port_close(evtchn_port_t port, unsigned int cpu)
 			break;
 		usleep_range(1000, 2000);
 	}
+	return 0;
+}
+
+/**
+ * pvhvm_evtchn_port_close() - close a port set up by pvhvm_evtchn_port_setup()
+ * @port: the port
+ * @cpu: the CPU it delivers to
+ *
+ * The caller then drops @port from its table and waits for upcalls that
+ * may still see it.  A port the host refuses to close stays masked and is
+ * closed again later (pvhvm_evtchn_close_stale()).  Sleeps; called with
+ * pvhvm_irqs.lock held.
+ */
+void pvhvm_evtchn_port_close(evtchn_port_t port, unsigned int cpu)
+{
+	struct pvhvm_evtchn *ec = &pvhvm_irqs.evtchn;
+
+	lockdep_assert_held(&pvhvm_irqs.lock);
+	ec->ops->mask(ec, port);
+	if (!pvhvm_evtchn_port_try_close(port, cpu))
+		return;
+	if (xa_err(xa_store(&pvhvm_stale_ports, port, xa_mk_value(cpu),
+			    GFP_KERNEL)))
+		pr_err("port %u stays open at the host, masked\n", port);
+}
+
+/**
+ * pvhvm_evtchn_close_stale() - close the ports the host refused to close
+ *
+ * Sleeps; called with pvhvm_irqs.lock held.
+ *
+ * Return: how many are still open.
+ */
+unsigned int pvhvm_evtchn_close_stale(void)
+{
+	unsigned int left = 0;
+	unsigned long port;
+	void *entry;
+
+	lockdep_assert_held(&pvhvm_irqs.lock);
+	xa_for_each(&pvhvm_stale_ports, port, entry) {
+		if (pvhvm_evtchn_port_try_close(port, xa_to_value(entry))) {
+			left++;
+			continue;
+		}
+		xa_erase(&pvhvm_stale_ports, port);
+		pr_info("port %lu closed at a later attempt\n", port);
+	}
+	return left;
 }
 
 /**
@@ -709,6 +766,7 @@ int pvhvm_evtchn_bind(struct pvhvm_pirq *p)
 	long ret;
 
 	lockdep_assert_held(&pvhvm_irqs.lock);
+	pvhvm_evtchn_close_stale();
 	ret = pvhvm_hc_evtchn_op(EVTCHNOP_bind_pirq, &bp, sizeof(bp));
 	if (ret) {
 		pr_err("EVTCHNOP_bind_pirq(pirq %u, flags 0x%x) failed: %ld\n",

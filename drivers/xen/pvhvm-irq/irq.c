@@ -287,6 +287,56 @@ static const struct irq_domain_ops pvhvm_domain_ops = {
 	.free	= pvhvm_domain_free,
 };
 
+/*
+ * GSIs whose PHYSDEVOP_unmap_pirq the host refused, each with the pirq it
+ * keeps there.  Xen would answer a fresh map of such a GSI with a new pirq
+ * and route nothing to it (map_domain_emuirq_pirq() finds the GSI taken,
+ * maps nothing and returns 0), so the next map of the GSI unmaps again
+ * first, or else asks for the old pirq back.  Guarded by pvhvm_irqs.lock.
+ */
+static DEFINE_XARRAY(pvhvm_stale_gsis);
+
+static int pvhvm_unmap_pirq(u32 gsi, int pirq, const char *when)
+{
+	struct physdev_unmap_pirq up = { .domid = DOMID_SELF, .pirq = pirq };
+	long ret;
+
+	ret = pvhvm_hc_physdev_op(PHYSDEVOP_unmap_pirq, &up, sizeof(up));
+	if (!ret)
+		return 0;
+	pr_err("PHYSDEVOP_unmap_pirq(pirq %d, GSI %u) failed%s: %ld\n", pirq,
+	       gsi, when, ret);
+	mutex_lock(&pvhvm_irqs.lock);
+	if (xa_err(xa_store(&pvhvm_stale_gsis, gsi, xa_mk_value(pirq),
+			    GFP_KERNEL)))
+		pr_err("GSI %u: cannot remember that pirq %d stays mapped\n",
+		       gsi, pirq);
+	mutex_unlock(&pvhvm_irqs.lock);
+	return ret;
+}
+
+/* The pirq to ask for when mapping @gsi: -1 (the host picks) or its old one. */
+static int pvhvm_gsi_pirq_wanted(u32 gsi)
+{
+	struct physdev_unmap_pirq up = { .domid = DOMID_SELF };
+	void *entry;
+
+	mutex_lock(&pvhvm_irqs.lock);
+	entry = xa_erase(&pvhvm_stale_gsis, gsi);
+	mutex_unlock(&pvhvm_irqs.lock);
+	if (!entry)
+		return -1;
+	up.pirq = xa_to_value(entry);
+	if (!pvhvm_hc_physdev_op(PHYSDEVOP_unmap_pirq, &up, sizeof(up))) {
+		pr_info("GSI %u: pirq %d unmapped at a later attempt\n", gsi,
+			up.pirq);
+		return -1;
+	}
+	pr_warn("GSI %u: the host still maps it to pirq %d; asking for that one\n",
+		gsi, up.pirq);
+	return up.pirq;
+}
+
 /**
  * pvhvm_irq_map_gsi() - remap a GSI to a pirq and give it a Linux IRQ
  * @gsi: the GSI
@@ -301,9 +351,7 @@ int pvhvm_irq_map_gsi(u32 gsi, bool level, struct device *dev)
 		.domid = DOMID_SELF,
 		.type = MAP_PIRQ_TYPE_GSI,
 		.index = gsi,
-		.pirq = -1,
 	};
-	struct physdev_unmap_pirq up = { .domid = DOMID_SELF };
 	struct pvhvm_alloc_req req = { .gsi = gsi, .level = level, .dev = dev };
 	struct irq_alloc_info info = {
 		.type = X86_IRQ_ALLOC_TYPE_IOAPIC,
@@ -312,12 +360,12 @@ int pvhvm_irq_map_gsi(u32 gsi, bool level, struct device *dev)
 	long ret;
 	int irq;
 
+	mp.pirq = pvhvm_gsi_pirq_wanted(gsi);
 	ret = pvhvm_hc_physdev_op(PHYSDEVOP_map_pirq, &mp, sizeof(mp));
 	if (ret) {
 		pr_err("PHYSDEVOP_map_pirq(GSI %u) failed: %ld\n", gsi, ret);
 		return ret;
 	}
-	up.pirq = mp.pirq;
 	mutex_lock(&pvhvm_irqs.lock);
 	ret = mp.pirq <= 0 ? -ERANGE : pvhvm_pirq_claim(&pvhvm_irqs.alloc, mp.pirq);
 	mutex_unlock(&pvhvm_irqs.lock);
@@ -341,8 +389,8 @@ out_unclaim:
 	pvhvm_pirq_free(&pvhvm_irqs.alloc, mp.pirq);
 	mutex_unlock(&pvhvm_irqs.lock);
 out_unmap:
-	if (mp.pirq > 0 && pvhvm_hc_physdev_op(PHYSDEVOP_unmap_pirq, &up, sizeof(up)))
-		pr_err("PHYSDEVOP_unmap_pirq(pirq %d) failed while unwinding\n", mp.pirq);
+	if (mp.pirq > 0)
+		pvhvm_unmap_pirq(gsi, mp.pirq, " while unwinding");
 	return ret;
 }
 
@@ -353,20 +401,19 @@ out_unmap:
 void pvhvm_irq_unmap_gsi(unsigned int irq)
 {
 	struct irq_data *d = irq_get_irq_data(irq);
-	struct physdev_unmap_pirq up = { .domid = DOMID_SELF };
 	struct pvhvm_pirq *p;
-	long ret;
+	int pirq;
+	u32 gsi;
 
 	if (!d || d->domain != pvhvm_irqs.domain)
 		return;
 	p = irq_data_get_irq_chip_data(d);
-	up.pirq = p->pirq;
+	pirq = p->pirq;
+	gsi = p->gsi;
 	irq_dispose_mapping(irq);
-	ret = pvhvm_hc_physdev_op(PHYSDEVOP_unmap_pirq, &up, sizeof(up));
-	if (ret)
-		pr_err("PHYSDEVOP_unmap_pirq(pirq %d) failed: %ld\n", up.pirq, ret);
+	pvhvm_unmap_pirq(gsi, pirq, "");
 	mutex_lock(&pvhvm_irqs.lock);
-	pvhvm_pirq_free(&pvhvm_irqs.alloc, up.pirq);
+	pvhvm_pirq_free(&pvhvm_irqs.alloc, pirq);
 	mutex_unlock(&pvhvm_irqs.lock);
 }
 
@@ -389,9 +436,20 @@ int pvhvm_irq_init(void)
 void pvhvm_irq_exit(void)
 {
 	struct fwnode_handle *fwnode = pvhvm_irqs.domain->fwnode;
+	struct physdev_unmap_pirq up = { .domid = DOMID_SELF };
+	unsigned long gsi;
+	void *entry;
 
 	irq_domain_remove(pvhvm_irqs.domain);
 	irq_domain_free_fwnode(fwnode);
 	pvhvm_irqs.domain = NULL;
 	WARN_ON(!list_empty(&pvhvm_irqs.list));
+	/* A last try; what stays is the host's to clean up with the domain. */
+	xa_for_each(&pvhvm_stale_gsis, gsi, entry) {
+		up.pirq = xa_to_value(entry);
+		if (pvhvm_hc_physdev_op(PHYSDEVOP_unmap_pirq, &up, sizeof(up)))
+			pr_err("GSI %lu stays mapped to pirq %d at the host\n",
+			       gsi, up.pirq);
+	}
+	xa_destroy(&pvhvm_stale_gsis);
 }

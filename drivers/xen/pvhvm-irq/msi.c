@@ -392,13 +392,17 @@ void pvhvm_msi_domain_free(struct irq_domain *domain, unsigned int virq,
  * pvhvm_msi_set_device() - route a device's MSI/MSI-X through us
  * @pdev: a device with no driver bound
  *
+ * Where MSI stays native the device keeps its domain.
+ *
  * Return: the MSI domain it had, to give back later.
  */
 struct irq_domain *pvhvm_msi_set_device(struct pci_dev *pdev)
 {
 	struct irq_domain *old = dev_get_msi_domain(&pdev->dev);
 
-	dev_set_msi_domain(&pdev->dev, pvhvm_msi_domain);
+	/* MSI stays native (msi=0, virtualized APIC): leave the device's. */
+	if (pvhvm_msi_domain)
+		dev_set_msi_domain(&pdev->dev, pvhvm_msi_domain);
 	return old;
 }
 

@@ -140,6 +140,7 @@ void pvhvm_evtchn_unmask(struct pvhvm_pirq *p);
 u32 pvhvm_xen_vcpu_id(unsigned int cpu);
 int pvhvm_evtchn_port_setup(evtchn_port_t port, const char *what);
 void pvhvm_evtchn_port_close(evtchn_port_t port, unsigned int cpu);
+unsigned int pvhvm_evtchn_close_stale(void);
 int pvhvm_evtchn_port_move(evtchn_port_t port, unsigned int old_cpu,
 			   unsigned int cpu);
 void pvhvm_evtchn_port_unmask(evtchn_port_t port);

@@ -17,11 +17,23 @@
  * whatever mode says, so that one load of the module can drive both.
  *   irqs   one line per vector: "VEC IRQ HITS C0 C1 ..." (hits per CPU)
  *          writing anything resets the counters
+ *
+ * legacy_irq=N also requests Linux IRQ N as an ISA driver told its IRQ
+ * would (IRQF_TRIGGER_RISING), e.g. a GSI pvhvm_irq remapped through its
+ * debugfs gsi file.  /sys/kernel/debug/pvirq_testdev/legacy/:
+ *   irqs     as above, one line
+ *   enabled  write 0: disable_irq() (the chip masks at once), 1: enable_irq()
+ *   hold     write 1: the next handler call spins until 0 is written (or
+ *            for at most PVD_HOLD_MAX_MS), so that the test can raise the
+ *            interrupt while its handler runs; reads "in_handler 0|1"
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/irq.h>
+#include <linux/mutex.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -46,6 +58,11 @@ MODULE_PARM_DESC(nvec, "vectors to ask for (1..32)");
 static unsigned int minvec;
 module_param(minvec, uint, 0444);
 MODULE_PARM_DESC(minvec, "fewest vectors to accept (default: nvec)");
+static unsigned int legacy_irq;
+module_param(legacy_irq, uint, 0444);
+MODULE_PARM_DESC(legacy_irq, "also request this Linux IRQ, rising edge (default: none)");
+
+#define PVD_HOLD_MAX_MS	2000
 
 struct pvd_vec {
 	struct pvd_dev *td;
@@ -68,14 +85,30 @@ struct pvd_dev {
 
 static struct dentry *pvd_root;
 
+/* The legacy_irq: set up at init, torn down at exit. */
+static struct pvd_dev pvd_legacy;
+static struct pvd_vec pvd_legacy_vec;
+static bool pvd_legacy_disabled;	/* under the enabled file's writes */
+static DEFINE_MUTEX(pvd_legacy_lock);	/* serializes those writes */
+static atomic_t pvd_hold = ATOMIC_INIT(0);
+static atomic_t pvd_in_handler = ATOMIC_INIT(0);
+
 static irqreturn_t pvd_handler(int irq, void *data)
 {
 	struct pvd_vec *v = data;
 	unsigned int cpu = raw_smp_processor_id();
+	unsigned int ms;
 
 	atomic64_inc(&v->hits);
 	if (cpu < nr_cpu_ids)
 		atomic64_inc(&v->cpu_hits[cpu]);
+	if (v == &pvd_legacy_vec && atomic_read(&pvd_hold)) {
+		atomic_set(&pvd_in_handler, 1);
+		for (ms = 0; ms < PVD_HOLD_MAX_MS && atomic_read(&pvd_hold); ms++)
+			mdelay(1);
+		atomic_set(&pvd_hold, 0);
+		atomic_set(&pvd_in_handler, 0);
+	}
 	return IRQ_HANDLED;
 }
 
@@ -291,20 +324,140 @@ static struct pci_driver pvd_driver = {
 	.remove = pvd_remove,
 };
 
+static ssize_t pvd_enabled_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool_from_user(ubuf, count, &on);
+	if (err)
+		return err;
+	mutex_lock(&pvd_legacy_lock);
+	if (on && pvd_legacy_disabled)
+		enable_irq(pvd_legacy_vec.irq);
+	else if (!on && !pvd_legacy_disabled)
+		disable_irq(pvd_legacy_vec.irq);
+	pvd_legacy_disabled = !on;
+	mutex_unlock(&pvd_legacy_lock);
+	return count;
+}
+
+static const struct file_operations pvd_enabled_fops = {
+	.owner = THIS_MODULE,
+	.write = pvd_enabled_write,
+	.llseek = noop_llseek,
+};
+
+static int pvd_hold_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "in_handler %d\n", atomic_read(&pvd_in_handler));
+	return 0;
+}
+
+static int pvd_hold_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pvd_hold_show, NULL);
+}
+
+static ssize_t pvd_hold_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool_from_user(ubuf, count, &on);
+	if (err)
+		return err;
+	atomic_set(&pvd_hold, on);
+	return count;
+}
+
+static const struct file_operations pvd_hold_fops = {
+	.owner = THIS_MODULE,
+	.open = pvd_hold_open,
+	.read = seq_read,
+	.write = pvd_hold_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* Request legacy_irq the way a driver told its IRQ does. */
+static int pvd_legacy_init(void)
+{
+	struct pvd_vec *v = &pvd_legacy_vec;
+	int err;
+
+	v->cpu_hits = kcalloc(nr_cpu_ids, sizeof(*v->cpu_hits), GFP_KERNEL);
+	if (!v->cpu_hits)
+		return -ENOMEM;
+	v->td = &pvd_legacy;
+	v->irq = legacy_irq;
+	pvd_legacy.vecs = v;
+	/* disable_irq() masks at once, so the host sees the mask. */
+	irq_set_status_flags(v->irq, IRQ_DISABLE_UNLAZY);
+	err = request_irq(v->irq, pvd_handler, IRQF_TRIGGER_RISING,
+			  KBUILD_MODNAME, v);
+	if (err) {
+		pr_err("request_irq %d failed (%d)\n", v->irq, err);
+		goto out_clear_flags;
+	}
+	pvd_legacy.nrequested = 1;
+	pvd_legacy.dir = debugfs_create_dir("legacy", pvd_root);
+	debugfs_create_file("irqs", 0600, pvd_legacy.dir, &pvd_legacy,
+			    &pvd_irqs_fops);
+	debugfs_create_file("enabled", 0200, pvd_legacy.dir, NULL,
+			    &pvd_enabled_fops);
+	debugfs_create_file("hold", 0600, pvd_legacy.dir, NULL, &pvd_hold_fops);
+	pr_info("legacy IRQ %d requested\n", v->irq);
+	return 0;
+
+out_clear_flags:
+	irq_clear_status_flags(v->irq, IRQ_DISABLE_UNLAZY);
+	kfree(v->cpu_hits);
+	return err;
+}
+
+static void pvd_legacy_exit(void)
+{
+	struct pvd_vec *v = &pvd_legacy_vec;
+
+	atomic_set(&pvd_hold, 0);
+	if (pvd_legacy_disabled)
+		enable_irq(v->irq);
+	free_irq(v->irq, v);
+	irq_clear_status_flags(v->irq, IRQ_DISABLE_UNLAZY);
+	kfree(v->cpu_hits);
+}
+
 static int __init pvd_init(void)
 {
 	int err;
 
 	pvd_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (legacy_irq) {
+		err = pvd_legacy_init();
+		if (err)
+			goto out_remove_dir;
+	}
 	err = pci_register_driver(&pvd_driver);
 	if (err)
-		debugfs_remove_recursive(pvd_root);
+		goto out_legacy_exit;
+	return 0;
+
+out_legacy_exit:
+	if (legacy_irq)
+		pvd_legacy_exit();
+out_remove_dir:
+	debugfs_remove_recursive(pvd_root);
 	return err;
 }
 
 static void __exit pvd_exit(void)
 {
 	pci_unregister_driver(&pvd_driver);
+	if (legacy_irq)
+		pvd_legacy_exit();
 	debugfs_remove_recursive(pvd_root);
 }
 
