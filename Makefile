@@ -54,11 +54,15 @@ deps-ok:
 	@$(DEPS) --check >/dev/null 2>&1 || $(DEPS)
 
 # Mirror the sources into the per-kernel build directory (kbuild writes its
-# objects beside the sources) and build there.
+# objects beside the sources) and build there.  A changed file is copied
+# with a fresh mtime: the source's own could be older than an object built
+# while it was being edited, and make would keep that object.
 sync: deps-ok
 	@test -n "$(KREL)" || { echo "no kernel build tree at '$(KDIR)'" >&2; exit 1; }
 	@mkdir -p $(KBUILD_DIR)
-	@cd $(TOP) && tar -cf - $(wildcard $(SRC_DIRS)) | tar -xf - -C $(KBUILD_DIR)
+	@cd $(TOP) && find $(wildcard $(SRC_DIRS)) -type f | while read -r f; do \
+		cmp -s "$$f" "$(KBUILD_DIR)/$$f" || \
+		install -D -m 644 "$$f" "$(KBUILD_DIR)/$$f" || exit 1; done
 
 modules: sync
 	$(MAKE) -C $(KDIR) M=$(KBUILD_DIR) $(PVIRQ_CONFIGS) KCFLAGS="$(KCFLAGS)" V=$(V) modules

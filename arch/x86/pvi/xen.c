@@ -16,7 +16,8 @@
  * EVTCHNOP_status of the sender's port; if it is no longer interdomain the
  * binding is dropped and the directory says why: -EPERM (revoked),
  * -ESHUTDOWN (the receiver stopped or reloaded pvi), -ENOENT (its domain
- * is gone).  Xen has no rate limit on sends: -EBUSY only means "the
+ * is gone).  A send that raced the receiver's close may have been
+ * delivered and still be reported so.  Xen has no rate limit on sends: -EBUSY only means "the
  * binding is being made, retry" (below).
  *
  * pvhvm_irq owns the event channels (the upcall, the scan, each port's
