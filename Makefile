@@ -4,11 +4,13 @@
 #
 #   make                 build pvhvm_irq.ko, hv_synic.ko, pvi.ko (Linux 6.1)
 #   make KVER=6.12       ... for Linux 6.12 (Debian 12 security suite)
+#   make KVER=6.1-debug  ... for the debug tier's kernel (scripts/debug-kernel.sh)
 #   make KDIR=/path      ... against any prepared kernel build tree
 #   make deps            install/fetch what the build and tests need
 #   make demo            boot a guest on the host stub and show the drivers
 #   make check           every test tier, ending in "N passed, N failed"
 #   make check-xen       the real Xen tier alone
+#   make check-debug     the VM tier on a KASAN/lockdep/kmemleak 6.1 build
 #   make lint            checkpatch --strict and sparse
 #   make bench           hot-path costs beside same-run baselines
 #
@@ -27,10 +29,13 @@ envvar		= $(patsubst $(1)=%,%,$(filter $(1)=%,$(PVIRQ_ENV)))
 ifeq ($(origin KDIR),undefined)
 ifeq ($(KVER),6.12)
 KDIR		= $(call envvar,KDIR_612)
+else ifeq ($(KVER),6.1-debug)
+KDIR		= $(patsubst KDIR_DEBUG=%,%,$(filter KDIR_DEBUG=%,\
+			$(shell $(TOP)/scripts/debug-kernel.sh --env)))
 else ifeq ($(KVER),6.1)
 KDIR		= $(or $(wildcard $(call envvar,KDIR_61)),/lib/modules/$(shell uname -r)/build)
 else
-$(error KVER must be 6.1 or 6.12 (or give KDIR=))
+$(error KVER must be 6.1, 6.12 or 6.1-debug (or give KDIR=))
 endif
 endif
 
@@ -115,6 +120,9 @@ lint: deps-ok
 check-xen: deps-ok
 	@tools/testing/pvirq/check.sh build xen
 
+check-debug: deps-ok
+	@PVIRQ_DEBUG_ALL=1 tools/testing/pvirq/check.sh debug
+
 bench: deps-ok
 	@$(MAKE) -s -C tools/testing/pvirq/bench run
 
@@ -124,4 +132,4 @@ clean:
 	-$(MAKE) -s -C tools/testing/pvirq/bench clean
 
 .PHONY: all deps deps-ok sync modules install test-modules print-kbuild-dir print-kdir host demo \
-	check check-unit check-vm check-xen lint bench clean
+	check check-unit check-vm check-xen check-debug lint bench clean

@@ -14,7 +14,8 @@ set -euo pipefail
 CACHE=${PVIRQ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pvirq}
 PKGS="linux-headers-amd64 qemu-system-x86 busybox-static cpio gzip libxen-dev
       sparse pahole gcc make libc6-dev valgrind clang libclang-rt-14-dev
-      python3 python3-docutils kmod"
+      python3 python3-docutils kmod
+      bc bison flex libelf-dev libssl-dev xz-utils"
 mode=${1:-install}
 
 missing_pkgs() {

@@ -323,11 +323,12 @@ static int pvhvm_pick_abi(void)
 					 &ev.cpu[cpu].vcpu_id, 1);
 		ret = pvhvm_fifo_init_control(cpu);
 		if (!ret) {
+			/* Xen is in FIFO now: the unwind must reset it. */
+			ev.fifo = true;
 			ev.fifo_pages = kcalloc(PVHVM_FIFO_MAX_PAGES,
 						sizeof(*ev.fifo_pages), GFP_KERNEL);
 			if (!ev.fifo_pages)
 				return -ENOMEM;
-			ev.fifo = true;
 			return pvhvm_evtchn_fifo_init(&pvhvm_irqs.evtchn, ev.fifo_pages,
 						      ev.ecpu, nr_cpu_ids);
 		}
@@ -351,17 +352,17 @@ static void pvhvm_fifo_free(void)
 	if (!ev.fifo)
 		return;
 	ret = pvhvm_hc_evtchn_op(EVTCHNOP_reset, &rs, sizeof(rs));
-	if (ret) {
+	if (ret)
 		pr_err("EVTCHNOP_reset failed: %ld; the FIFO pages stay Xen's until reboot\n",
 		       ret);
-		return;
-	}
 	for_each_possible_cpu(cpu) {
-		free_page((unsigned long)ev.cpu[cpu].fifo_cb);
+		if (!ret)
+			free_page((unsigned long)ev.cpu[cpu].fifo_cb);
 		ev.cpu[cpu].fifo_cb = NULL;
 	}
-	for (i = 0; i < pvhvm_irqs.evtchn.fifo.nr_pages; i++)
+	for (i = 0; !ret && i < pvhvm_irqs.evtchn.fifo.nr_pages; i++)
 		free_page((unsigned long)ev.fifo_pages[i]);
+	/* Only the pages are Xen's: the array of their addresses is ours. */
 	kfree(ev.fifo_pages);
 	ev.fifo_pages = NULL;
 	ev.fifo = false;
@@ -456,10 +457,10 @@ static void pvhvm_free_cpus(void)
 {
 	unsigned int cpu;
 
-	if (!ev.cpu)
-		return;
-	for_each_possible_cpu(cpu)
-		bitmap_free(ev.cpu[cpu].bound);
+	/* Either array may be missing after a failed allocation. */
+	if (ev.cpu)
+		for_each_possible_cpu(cpu)
+			bitmap_free(ev.cpu[cpu].bound);
 	kfree(ev.cpu);
 	ev.cpu = NULL;
 	kfree(ev.ecpu);

@@ -3,7 +3,7 @@
 #
 # make check: run test tiers, print their TAP, end with "N passed, N failed".
 #
-#   check.sh all | TIER...     tiers: unit build vm lint xen
+#   check.sh all | TIER...     tiers: unit build vm lint xen debug
 #
 # Every tier prints "ok - ..." / "not ok - ..." lines.  A tier that cannot
 # run prints a "not ok" line saying why: it is a failure, never a skip.
@@ -65,6 +65,52 @@ kernel_sources() {
 		tools/testing/pvirq/guest tools/testing/pvirq/vm/selftest \
 		tools/testing/pvirq/vm/synic-client tools/testing/pvirq/xen/probe |
 		grep -E '\.[ch]$'
+}
+
+# The VM tier again, every test and self-test, on a debug build of Linux
+# 6.1 (KASAN, lockdep, kmemleak, UBSAN, fault injection), built once and
+# cached by scripts/debug-kernel.sh; its 8xx tests inject faults.
+tier_debug() {
+	local log=$OUT/debug-kernel.log start=$SECONDS
+	if "$TOP/scripts/debug-kernel.sh" > "$log" 2>&1; then
+		echo "ok - debug: the debug kernel is built and cached ($((SECONDS - start))s)"
+	else
+		echo "not ok - debug: the debug kernel builds (scripts/debug-kernel.sh)"
+		tail -30 "$log" | sed 's/^/#   /'
+		return
+	fi
+	log=$OUT/build-6.1-debug.log
+	if make -C "$TOP" KVER=6.1-debug KCFLAGS=-Werror test-modules > "$log" 2>&1 &&
+	   ! grep -qiE 'warning:|error:' "$log"; then
+		echo "ok - debug: modules and test modules for the debug kernel, no warnings"
+	else
+		echo "not ok - debug: modules and test modules for the debug kernel, no warnings"
+		grep -iE -B2 -A3 'warning:|error:' "$log" | sed 's/^/#   /' | head -40
+		return
+	fi
+	# The VM tier's host stub, when the build tier did not run first.
+	if ! make -s -C tools/testing/pvirq/host -j"$JOBS" > "$OUT/debug-host.log" 2>&1; then
+		echo "not ok - debug: pvirq-host builds"
+		tail -20 "$OUT/debug-host.log" | sed 's/^/#   /'
+		return
+	fi
+	"$HERE/vm/run.sh" --kernels 6.1-debug --selftest
+	if [ "${PVIRQ_DEBUG_ALL:-0}" = 1 ]; then
+		"$HERE/vm/run.sh" --kernels 6.1-debug
+		return
+	fi
+	# The whole VM tier takes about 45 minutes on this kernel: make check
+	# runs a core of it, make check-debug all of it.
+	local t core=() rest=()
+	for t in "$HERE"/vm/tests/*.sh; do
+		case $(basename "$t" .sh) in
+		101-*|401-*|402-*|404-*|601-*|701-*|711-*|801-*|802-*|803-*)
+			core+=("$t") ;;
+		*) rest+=("$(basename "$t" .sh)") ;;
+		esac
+	done
+	echo "# debug: make check runs ${#core[@]} of $((${#core[@]} + ${#rest[@]})) VM tests on this kernel; not run here: ${rest[*]} (make check-debug runs them all)"
+	"$HERE/vm/run.sh" --kernels 6.1-debug "${core[@]}"
 }
 
 # Real Xen under QEMU TCG: the guest's TAP comes through Xen's console.
@@ -138,7 +184,7 @@ docutils.core.publish_string(open(sys.argv[1]).read(), writer_name="null",
 }
 
 tiers=("$@")
-[ "${tiers[0]:-all}" = all ] && tiers=(unit build vm lint xen)
+[ "${tiers[0]:-all}" = all ] && tiers=(unit build vm lint xen debug)
 
 rm -f "$OUT"/tier-*.tap
 for t in "${tiers[@]}"; do

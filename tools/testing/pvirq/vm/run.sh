@@ -7,17 +7,25 @@
 #
 #   run.sh [--kernels 6.1,6.12] [--selftest] [TEST.sh...]
 #
+# Kernels: 6.1 and 6.12 are Debian's (scripts/deps.sh), 6.1-debug is the
+# debug tier's KASAN/lockdep/kmemleak build (scripts/debug-kernel.sh), booted
+# with more memory and longer timeouts (see kscale below).
+#
 # Each test script starts with a header line
 #   # pvirq-vm: smp=2 mem=512 host=base guests=1 kernels=6.1,6.12 timeout=90
-# (all optional; host=none boots a guest with no hypervisor at all;
-# devices=edu,edu adds emulated QEMU devices).  With
+# (all optional; kernels= restricts a script to those kernels: it runs on
+# those of them that --kernels names, 6.1,6.12 by default; host=none boots
+# a guest with no hypervisor at all; devices=edu,edu adds emulated QEMU
+# devices).  With
 # guests=N the same script runs in N guests, $PVIRQ_GUEST = g0, g1, ...,
 # attached to one host.  A boot fails -- whatever its scripts printed --
 # when a guest times out, panics, or logs an oops, BUG, WARNING, KASAN,
 # UBSAN, kmemleak or lockdep report; the log is then shown.
 #
-# Scripts with expect=oops|hang|warn in their header (vm/selftest/) must
-# make the boot fail for that reason: they prove this runner can fail.
+# Scripts with expect=oops|hang|warn|kasan|lockdep|kmemleak|ubsan|sleep in
+# their header (vm/selftest/) must make the boot fail for that reason: they
+# prove this runner can fail.  The checker kinds only exist on 6.1-debug;
+# their scripts say kernels=6.1-debug.
 #
 # Output: "ok - ..." / "not ok - ..." lines and "# ..." diagnostics.
 
@@ -44,6 +52,7 @@ if [ ${#TESTS[@]} = 0 ]; then
 fi
 
 eval "$("$TOP/scripts/deps.sh" --env)"
+eval "$("$TOP/scripts/debug-kernel.sh" --env)"
 HOSTBIN=$TOP/build/host
 WORK=$(mktemp -d /tmp/pvirq-vm.XXXXXX)
 trap 'cleanup_all' EXIT
@@ -74,6 +83,7 @@ kimg() {
 	case $1 in
 	6.1) echo "$KIMG_61" ;;
 	6.12) echo "$KIMG_612" ;;
+	6.1-debug) echo "$KIMG_DEBUG" ;;
 	esac
 }
 
@@ -81,7 +91,34 @@ kdir() {
 	case $1 in
 	6.1) echo "$KDIR_61" ;;
 	6.12) echo "$KDIR_612" ;;
+	6.1-debug) echo "$KDIR_DEBUG" ;;
 	esac
+}
+
+# KASAN's shadow, kmemleak's and lockdep's tables need memory, and the
+# instrumented kernel runs several times slower under TCG: the debug kernel
+# boots with PVIRQ_DEBUG_MEM_SCALE (2) times the memory and
+# PVIRQ_DEBUG_TMO_SCALE (4) times the timeout a script's header asks for.
+kscale() { # kver mem|tmo
+	case $1:$2 in
+	6.1-debug:mem) echo "${PVIRQ_DEBUG_MEM_SCALE:-2}" ;;
+	6.1-debug:tmo) echo "${PVIRQ_DEBUG_TMO_SCALE:-4}" ;;
+	*) echo 1 ;;
+	esac
+}
+
+# Extra kernel parameters: on the debug kernel, mark the kmalloc caches for
+# failslab's cache filter (guest/fault.sh).
+kcmdline() {
+	case $1 in
+	6.1-debug) echo " slub_debug=A,kmalloc-*" ;;
+	esac
+}
+
+# in_list ITEM A,B,C
+in_list() {
+	case ",$2," in *",$1,"*) return 0 ;; esac
+	return 1
 }
 
 # The base initramfs of one kernel: busybox, init, helpers, every module
@@ -119,7 +156,7 @@ hdr() { # script key default
 }
 
 # Patterns that fail a boot whatever the scripts said.
-BAD_RE='Kernel panic|BUG:|Oops|WARNING:|general protection fault|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|sleeping function called from invalid context|watchdog: BUG'
+BAD_RE='Kernel panic|BUG:|Oops|WARNING:|general protection fault|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected|unreferenced object|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|sleeping function called from invalid context|watchdog: BUG'
 
 show_log() {
 	sed -e 's/\r$//' -e 's/^/#   | /' "$1" | tail -n "${2:-60}"
@@ -145,10 +182,10 @@ run_boot() {
 	local log pids_done start
 	name=$(basename "$script" .sh)
 	smp=$(hdr "$script" smp 1)
-	mem=$(hdr "$script" mem 512)
+	mem=$(($(hdr "$script" mem 512) * $(kscale "$kver" mem)))
 	host=$(hdr "$script" host none)
 	guests=$(hdr "$script" guests 1)
-	tmo=$(hdr "$script" timeout 90)
+	tmo=$(($(hdr "$script" timeout 90) * $(kscale "$kver" tmo)))
 	devices=$(hdr "$script" devices "")
 	img=$(kimg "$kver")
 	base=$(base_initrd "$kver") || return 1
@@ -205,7 +242,7 @@ run_boot() {
 		qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp "$smp" -m "$mem" \
 			-display none -no-reboot -monitor none -serial stdio -nic none \
 			"${extra[@]}" -kernel "$img" -initrd "$WORK/initrd-$kver-$name" \
-			-append "console=ttyS0 panic=-1 loglevel=5 pvirq.guest=$g pvirq.host=$host pvirq.kver=$kver" \
+			-append "console=ttyS0 panic=-1 loglevel=5 pvirq.guest=$g pvirq.host=$host pvirq.kver=$kver$(kcmdline "$kver")" \
 			< /dev/null > "$log" 2>&1 &
 		QEMU_PIDS+=($!)
 	done
@@ -258,14 +295,33 @@ run_boot() {
 	return 0
 }
 
+# What a self-test's failed boot must show, by expect= kind: the report
+# of the checker it provokes.
+expect_re() {
+	case $1 in
+	kasan) echo 'BUG: KASAN: ' ;;
+	lockdep) echo 'WARNING: possible circular locking dependency detected' ;;
+	kmemleak) echo 'unreferenced object 0x' ;;
+	ubsan) echo 'UBSAN: ' ;;
+	sleep) echo 'BUG: sleeping function called from invalid context' ;;
+	esac
+}
+
 for script in "${TESTS[@]}"; do
 	name=$(basename "$script" .sh)
-	kernels=${KERNELS_ARG:-$(hdr "$script" kernels 6.1,6.12)}
+	only=$(hdr "$script" kernels "")
 	expect=$(hdr "$script" expect "")
-	for kver in ${kernels//,/ }; do
+	for kver in $(echo "${KERNELS_ARG:-6.1,6.12}" | tr , ' '); do
+		if [ -n "$only" ] && ! in_list "$kver" "$only"; then
+			echo "# [$kver] $name: not run, the script is for $only only"
+			continue
+		fi
 		img=$(kimg "$kver")
 		if [ -z "$img" ] || [ ! -f "$img" ]; then
-			emit not-ok "[$kver] $name: no kernel image for Linux $kver (run make deps)"
+			case $kver in
+			6.1-debug) emit not-ok "[$kver] $name: no debug kernel (run scripts/debug-kernel.sh)" ;;
+			*) emit not-ok "[$kver] $name: no kernel image for Linux $kver (run make deps)" ;;
+			esac
 			continue
 		fi
 		run_boot "$script" "$kver"
@@ -279,9 +335,17 @@ for script in "${TESTS[@]}"; do
 		fi
 		if [ -n "$expect" ]; then
 			# A self-test: the boot must fail, for the expected reason.
+			re=$(expect_re "$expect")
 			case "$expect:$BOOT_RESULT" in
 			oops:oops | oops:panic | hang:timeout | warn:warn)
 				emit ok "[$kver] $name: the runner fails a guest that hits '$expect' ($BOOT_REASON)" ;;
+			kasan:oops | lockdep:warn | kmemleak:warn | ubsan:warn | sleep:oops)
+				if grep -q "$re" <<< "$BOOT_REASON"; then
+					emit ok "[$kver] $name: the runner fails a guest whose kernel reports '$expect' ($BOOT_REASON)"
+				else
+					emit not-ok "[$kver] $name: expected a '$re' report to fail the boot, it failed for: $BOOT_REASON"
+					show_log "$WORK/$kver-$name-g0.log" 30
+				fi ;;
 			*)
 				emit not-ok "[$kver] $name: expected the runner to fail with '$expect', got '$BOOT_RESULT' $BOOT_REASON"
 				show_log "$WORK/$kver-$name-g0.log" 30 ;;
