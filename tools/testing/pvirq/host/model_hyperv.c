@@ -661,9 +661,13 @@ static void hvm_state_json(struct pvirq_guest *g, struct pvirq_sb *out)
 			(unsigned long long)p->st.unknown,
 			(unsigned long long)p->st.msr_gp,
 			(unsigned long long)p->st.bad_sent);
-	/* before the vCPUs: a short reply still carries it */
+	/*
+	 * Before the vCPUs, so that a reply cut at the wire's 4 KiB still
+	 * carries it; only once a guest used PVI, so that the SynIC tests'
+	 * replies still carry every vCPU.
+	 */
 	hvm_pvi_state_json(p->pvi, out);
-	pvirq_sb_printf(out, ",\"vcpus\":[");
+	pvirq_sb_printf(out, "\"vcpus\":[");
 	for (i = 0; i < n && i < PVIRQ_WIRE_MAX_VCPUS; i++) {
 		struct hvm_vcpu *v = &p->vcpu[i];
 

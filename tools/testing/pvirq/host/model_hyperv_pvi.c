@@ -51,6 +51,7 @@ struct hvm_pvi {
 	/* receiving, from SETUP to TEARDOWN: ep.up; sint fixed meanwhile */
 	u32 rx_sint;
 	u32 *route;			/* [ep.nr_gsis] VP index */
+	bool used;			/* a SETUP ever came: state shows pvi */
 };
 
 static struct pvi_ep *ep_of(struct pvirq_guest *g)
@@ -233,6 +234,7 @@ static u16 op_setup(struct pvirq_guest *g, struct hvm_pvi *p)
 		return HV_STATUS_INSUFFICIENT_MEMORY;
 	p->rx_sint = p->sint;
 	p->ep.up = true;
+	p->used = true;
 	return HV_STATUS_SUCCESS;
 }
 
@@ -316,10 +318,12 @@ u16 hvm_pvi_call(struct pvirq_guest *g, struct pvirq_hc *hc)
 
 void hvm_pvi_state_json(struct hvm_pvi *p, struct pvirq_sb *out)
 {
+	if (!p->used)
+		return;
 	pvirq_sb_printf(out, "\"pvi\":{\"offered\":%s,\"hc\":%u,\"sint\":%u,",
 			p->offered ? "true" : "false", p->hc, p->sint);
 	pvi_ep_state_json(&p->ep, out);
-	pvirq_sb_printf(out, "}");
+	pvirq_sb_printf(out, "},");
 }
 
 static int knob(const char *s, u64 max, u64 *v)
