@@ -18,8 +18,6 @@ xen_clean() {
 		{ echo "host: $_p ports, $_q pirqs in use (before: $ports0, $pirqs0)"; return 1; }
 	! grep -q pvhvm /proc/interrupts || { echo "pvhvm IRQs left"; return 1; }
 }
-td_load() { insmod "$PVIRQ_MODDIR/pvirq_testdev.ko" "$@"; }
-nvecs() { cat $TD/$VDEV/irqs 2>/dev/null | wc -l; }
 
 tap_ok "failslab, fail_page_alloc and fail_function are set up" fault_setup
 fault_sweep pvhvm_irq "$PVIRQ_MODDIR/pvhvm_irq.ko" xen_clean 150

@@ -11,12 +11,6 @@
 
 ports0=$(mstate ports in_use)
 pirqs0=$(mstate pirqs in_use)
-xen_clean() {
-	_p=$(mstate ports in_use) _q=$(mstate pirqs in_use)
-	[ "$_p $_q" = "$ports0 $pirqs0" ] ||
-		{ echo "host: $_p ports, $_q pirqs in use (before: $ports0, $pirqs0)"; return 1; }
-	! grep -q pvhvm /proc/interrupts || { echo "pvhvm IRQs left"; return 1; }
-}
 td_load() { insmod "$PVIRQ_MODDIR/pvirq_testdev.ko" "$@"; }
 nvecs() { cat $TD/$VDEV/irqs 2>/dev/null | wc -l; }
 
