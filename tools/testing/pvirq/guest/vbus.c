@@ -173,13 +173,20 @@ unlock:
 void pvt_vbus_destroy(struct pvt_dev *pd)
 {
 	struct pvt_vbus *vb = &pd->vbus;
+	struct pci_host_bridge *bridge;
 
 	if (!vb->bus)
 		return;
+	bridge = to_pci_host_bridge(vb->bus->bridge);
 	pci_lock_rescan_remove();
 	pci_stop_root_bus(vb->bus);
 	pci_remove_root_bus(vb->bus);
 	pci_unlock_rescan_remove();
+	/*
+	 * pci_remove_root_bus() only deletes the bridge device; the reference
+	 * pci_create_root_bus() took for it is ours to drop (kmemleak).
+	 */
+	put_device(&bridge->dev);
 	vb->bus = NULL;
 	release_resource(&vb->window);
 }
