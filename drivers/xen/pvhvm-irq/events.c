@@ -636,8 +636,12 @@ int pvhvm_evtchn_port_setup(evtchn_port_t port, const char *what)
 	ret = ec->ops->setup(ec, port);
 	while (ret == -ENOSPC && ev.fifo) {
 		ret = pvhvm_fifo_expand();
-		if (!ret)
-			ret = ec->ops->setup(ec, port);
+		if (ret) {
+			pr_err("%s returned port %u: no FIFO event array page for it (%d)\n",
+			       what, port, ret);
+			return ret;
+		}
+		ret = ec->ops->setup(ec, port);
 	}
 	if (ret) {
 		pr_err("%s returned port %u, beyond the %s ABI's %u ports\n",
