@@ -74,8 +74,12 @@ cleanup_boot() {
 	fi
 }
 
+# PVIRQ_VM_LOGS=DIR keeps every console and host log there.
 cleanup_all() {
 	cleanup_boot
+	if [ -n "${PVIRQ_VM_LOGS:-}" ]; then
+		mkdir -p "$PVIRQ_VM_LOGS" && cp "$WORK"/*.log "$PVIRQ_VM_LOGS"/ 2>/dev/null
+	fi
 	rm -rf "$WORK"
 }
 
@@ -130,8 +134,15 @@ base_initrd() {
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,pvirq/modules}
 	cp /bin/busybox "$root/bin/busybox"
-	# Our own insmod: one finit_module(), no retry (see guest/insmod.c).
+	# Its applets linked here, not by "busybox --install" in every boot.
+	busybox --list-full | grep / | grep -vx bin/busybox | while read -r a; do
+		mkdir -p "$root/${a%/*}" && ln -sf /bin/busybox "$root/$a"
+	done
+	# Our own insmod: one finit_module(), no retry; rmmod and a one-write
+	# echo likewise (see guest/insmod.c).
 	gcc -static -O2 -Wall -Werror -o "$root/bin/pvinsmod" "$HERE/guest/insmod.c" || return 1
+	ln -s pvinsmod "$root/bin/pvrmmod"
+	ln -s pvinsmod "$root/bin/pvwrite"
 	make -s -C "$TOP/tools/pvictl" OUT="$root/bin" >&2 || return 1
 	cp "$HERE/guest/init" "$root/init"
 	cp "$HERE"/guest/*.sh "$root/pvirq/"
