@@ -42,58 +42,51 @@ fault_setup() {
 	echo 1 > $FF/verbose
 }
 
-# The counters of the last sweep: FS_POINTS fault-injection points in a
-# load, FS_RUNS loads, FS_FAILED of them failed (FS_ERRNOS: the distinct
-# messages), FS_BAD did not fail or load cleanly (details printed as "#").
+# The counters of the last sweep: FS_POINTS fault-injection points in the
+# operation, FS_RUNS runs of it, FS_FAILED of them failed (FS_ERRNOS: the
+# distinct messages), FS_BAD did not fail or succeed cleanly (details
+# printed as "#").
 FS_POINTS=0
 FS_RUNS=0
 FS_FAILED=0
 FS_ERRNOS=""
 FS_BAD=0
 
-# fault_sweep NAME KO CLEAN MAXRUNS [PARAM=VALUE...]: load module NAME
-# from KO with its N-th fault point failing, for N from 1 to the number of
-# points, stepping so that at most MAXRUNS loads run.  A load that
-# succeeds is unloaded again.  After each failed load, CLEAN (a shell
-# function) must succeed: the host and the guest hold nothing of it.
-fault_sweep() {
-	_name=$1 _ko=$2 _clean=$3 _max=$4
-	shift 4
+# fault_sweep_op MAXRUNS DONE CLEAN CMD...: run CMD (pvinsmod, pvrmmod or
+# pvwrite: one system call) with its N-th fault point failing, for N from
+# 1 to the number of points it passes, stepping so that at most MAXRUNS
+# runs.  When CMD succeeds, DONE (a shell function) must succeed: what CMD
+# did works, and DONE undoes it.  When CMD fails, it must say why with an
+# errno, and CLEAN must succeed: nothing of it is left half done.
+fault_sweep_op() {
+	_max=$1 _done=$2 _clean=$3
+	shift 3
 	FS_POINTS=0 FS_RUNS=0 FS_FAILED=0 FS_ERRNOS="" FS_BAD=0
-	# A count the load never reaches tells how many points it passes.
-	_out=$(PVIRQ_FAIL_NTH=1000000 /bin/pvinsmod "$_ko" "$@" 2>&1)
+	# A count the call never reaches tells how many points it passes.
+	_out=$(PVIRQ_FAIL_NTH=1000000 "$@" 2>&1)
 	FS_POINTS=$(echo "$_out" | sed -n 's/^fail-nth: not reached (\([0-9]*\) points)$/\1/p')
-	if ! grep -q "^$_name " /proc/modules || [ -z "$FS_POINTS" ]; then
-		echo "# $_name does not load with fail-nth counting: $_out"
+	if [ -z "$FS_POINTS" ] || ! _why=$($_done 2>&1); then
+		echo "# $* does not work with fail-nth counting: $_out ${_why:-}"
 		FS_BAD=1
 		return 1
 	fi
-	rmmod "$_name" || { FS_BAD=1; return 1; }
 	_step=$(((FS_POINTS + _max - 1) / _max))
 	[ $_step -ge 1 ] || _step=1
 	_n=1
 	while [ $_n -le "$FS_POINTS" ]; do
 		FS_RUNS=$((FS_RUNS + 1))
-		_out=$(PVIRQ_FAIL_NTH=$_n /bin/pvinsmod "$_ko" "$@" 2>&1)
-		_rc=$?
-		if grep -q "^$_name " /proc/modules; then
-			if [ $_rc != 0 ]; then
-				echo "# fail-nth $_n: insmod failed ($_out) but $_name is loaded"
-				FS_BAD=$((FS_BAD + 1))
-			fi
-			if ! rmmod "$_name"; then
-				echo "# fail-nth $_n: $_name does not unload"
+		_out=$(PVIRQ_FAIL_NTH=$_n "$@" 2>&1)
+		if [ $? = 0 ]; then
+			if ! _why=$($_done 2>&1); then
+				echo "# fail-nth $_n: $* succeeded but: $_why"
 				FS_BAD=$((FS_BAD + 1))
 				return 1
 			fi
-		elif [ $_rc = 0 ]; then
-			echo "# fail-nth $_n: insmod succeeded but $_name is not loaded"
-			FS_BAD=$((FS_BAD + 1))
 		else
 			FS_FAILED=$((FS_FAILED + 1))
-			_e=$(echo "$_out" | sed -n "s/^insmod: can't insert '[^']*': //p")
+			_e=$(echo "$_out" | sed -n "s/^pv[a-z]*: can't [a-z]* '[^']*': //p")
 			if [ -z "$_e" ]; then
-				echo "# fail-nth $_n: insmod failed without an errno: $_out"
+				echo "# fail-nth $_n: $* failed without an errno: $_out"
 				FS_BAD=$((FS_BAD + 1))
 			fi
 			case ",$FS_ERRNOS," in
@@ -101,7 +94,7 @@ fault_sweep() {
 			*) FS_ERRNOS=${FS_ERRNOS:+$FS_ERRNOS,}$_e ;;
 			esac
 			if ! _why=$($_clean 2>&1); then
-				echo "# fail-nth $_n: after a failed load ($_e): $_why"
+				echo "# fail-nth $_n: after a failure ($_e): $_why"
 				FS_BAD=$((FS_BAD + 1))
 			fi
 		fi
@@ -110,12 +103,45 @@ fault_sweep() {
 	return 0
 }
 
-# fault_report NAME: TAP lines for the last sweep.
+# fault_sweep NAME KO CLEAN MAXRUNS [PARAM=VALUE...]: fault_sweep_op on
+# loading module NAME from KO: a load that succeeds unloads again; after
+# a failed load, NAME is not loaded and CLEAN (a shell function) succeeds:
+# the host and the guest hold nothing of it.
+fault_sweep() {
+	_fs_name=$1 _fs_clean=$3
+	_ko=$2 _m=$4
+	shift 4
+	fault_sweep_op "$_m" _fs_unload _fs_not_loaded /bin/pvinsmod "$_ko" "$@"
+}
+_fs_unload() {
+	grep -q "^$_fs_name " /proc/modules || { echo "$_fs_name is not loaded"; return 1; }
+	rmmod "$_fs_name" || { echo "$_fs_name does not unload"; return 1; }
+}
+_fs_not_loaded() {
+	if grep -q "^$_fs_name " /proc/modules; then
+		echo "$_fs_name is loaded"
+		rmmod "$_fs_name"
+		return 1
+	fi
+	$_fs_clean
+}
+
+# fault_report WHAT [OP]: TAP lines for the last sweep; OP names one run
+# ("load" by default).
 fault_report() {
-	tap_diag "$1: $FS_POINTS fault points in a load, $FS_RUNS loads with one failing, $FS_FAILED failed (${FS_ERRNOS:-none})"
-	tap_gt "$1: loads with a failure injected ran" "$FS_RUNS" 0
+	_op=${2:-load}
+	tap_diag "$1: $FS_POINTS fault points in a $_op, $FS_RUNS runs with one failing, $FS_FAILED failed (${FS_ERRNOS:-none})"
+	tap_gt "$1: runs with a failure injected ran" "$FS_RUNS" 0
 	tap_gt "$1: some of them failed" "$FS_FAILED" 0
-	tap_is "$1: every load failed cleanly with an errno or loaded and unloaded" "$FS_BAD" 0
+	tap_is "$1: every $_op failed cleanly with an errno or worked and was undone" "$FS_BAD" 0
+}
+
+# fault_sleeping_allocs 1|0: whether allocations that may sleep are fault
+# points (failslab's ignore-gfp-wait; 6.1 cannot unmark a cache): a sweep
+# of hypercalls turns them off, leaving the hypercalls and the rare atomic
+# allocation.
+fault_sleeping_allocs() {
+	echo $((1 - $1)) > $DBG/failslab/ignore-gfp-wait
 }
 
 # ff_arm FUNC...: list functions in fail_function (none fails yet).  The

@@ -37,5 +37,12 @@ m50=$(slab)
 tap_is "50 cycles: every load, unload and host check clean" $bad 0
 tap_is "each cycle's 3 messages arrived in order" $lost 0
 tap_diag "Slab+VmallocUsed after cycle 5: $m5 kB, after 50: $m50 kB"
-tap_ok "memory use did not grow by more than 512 kB over 45 cycles" \
-	sh -c "[ $((m50 - m5)) -lt 512 ]"
+if [ "$PVIRQ_KVER" = 6.1-debug ]; then
+	# KASAN's quarantine holds freed objects back (up to 1/32 of RAM), so
+	# Slab grows with every free; kmemleak's scans after this script look
+	# for leaks on this kernel instead.
+	tap_diag "memory growth not measured on the debug kernel (KASAN quarantine)"
+else
+	tap_ok "memory use did not grow by more than 512 kB over 45 cycles" \
+		sh -c "[ $((m50 - m5)) -lt 512 ]"
+fi
