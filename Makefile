@@ -121,7 +121,7 @@ check-xen: deps-ok
 	@tools/testing/pvirq/check.sh build xen
 
 check-debug: deps-ok
-	@PVIRQ_DEBUG_ALL=1 tools/testing/pvirq/check.sh debug
+	@tools/testing/pvirq/check.sh debug
 
 bench: deps-ok
 	@$(MAKE) -s -C tools/testing/pvirq/bench run
