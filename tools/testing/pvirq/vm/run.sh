@@ -371,6 +371,7 @@ for script in "${TESTS[@]}"; do
 			esac
 			continue
 		fi
+		fail0=$FAIL
 		for ((i = 0; i < guests; i++)); do
 			log=$WORK/$kver-$name-g$i.log
 			# Re-number guest TAP under one plan; keep diagnostics.
@@ -386,6 +387,18 @@ for script in "${TESTS[@]}"; do
 			done < <(grep -aE '^(ok |not ok |#|\| )' "$log")
 		done
 		if [ "$BOOT_RESULT" = ok ]; then
+			# A script's own failures: what the kernels and the host
+			# logged around them.
+			if [ "$FAIL" != "$fail0" ]; then
+				for ((i = 0; i < guests; i++)); do
+					echo "#   --- kernel log of g$i, the script's failures above ---"
+					grep -a '^\[' "$WORK/$kver-$name-g$i.log" | show_log /dev/stdin 25
+				done
+				if [ -f "$WORK/$kver-$name-host.log" ]; then
+					echo "#   --- pvirq-host ---"
+					show_log "$WORK/$kver-$name-host.log" 30
+				fi
+			fi
 			emit ok "[$kver] $name: guests finished cleanly in ${BOOT_SECONDS}s, kernel log clean"
 		else
 			emit not-ok "[$kver] $name: $BOOT_RESULT: $BOOT_REASON"
