@@ -25,23 +25,28 @@ pirqs0=$(mstate pirqs in_use)
 msix_rows() { awk '$6 == "msi-x"' $PV/table | wc -l; }
 td_loaded() { grep -q "^pvirq_testdev " /proc/modules; }
 
-# nothing of the device's MSI-X is left: no row, port or IRQ
-msix_clean() {
-	[ "$(msix_rows)" = 0 ] || { echo "$(msix_rows) msi-x rows left"; return 1; }
+# the host has no port beyond those at the start, and no testdev IRQ is left
+ports_clean() {
 	[ "$(mstate ports in_use)" = "$ports0" ] ||
 		{ echo "host: $(mstate ports in_use) ports in use, $ports0 before"; return 1; }
 	! grep -q pvirq_testdev /proc/interrupts || { echo "testdev IRQs left"; return 1; }
 }
-
-msix_failed() {
+# after a failed load: testdev is not loaded, and CMD... succeeds
+td_failed() {
 	if td_loaded; then
 		echo "testdev is loaded"
 		rmmod pvirq_testdev
 		return 1
 	fi
-	msix_clean || return 1
-	fresh_pv "$MSIX_FF"
+	"$@"
 }
+
+# nothing of the device's MSI-X is left: no row, port or IRQ
+msix_clean() {
+	[ "$(msix_rows)" = 0 ] || { echo "$(msix_rows) msi-x rows left"; return 1; }
+	ports_clean
+}
+msix_failed() { td_failed msix_clean && fresh_pv "$MSIX_FF"; }
 
 # the device got all its vectors through us and vector 0 works -- or its
 # probe failed (counted in $DEG) and nothing is left of it
@@ -118,18 +123,9 @@ gsi_mapped() {
 # the legacy IRQ's port is closed and no testdev IRQ is left
 legacy_clean() {
 	[ "$(row "$irq" 3)" = - ] || { echo "IRQ $irq keeps port $(row "$irq" 3)"; return 1; }
-	[ "$(mstate ports in_use)" = "$ports0" ] ||
-		{ echo "host: $(mstate ports in_use) ports in use, $ports0 before"; return 1; }
-	! grep -q pvirq_testdev /proc/interrupts || { echo "testdev IRQs left"; return 1; }
+	ports_clean
 }
-legacy_failed() {
-	if td_loaded; then
-		echo "testdev is loaded"
-		rmmod pvirq_testdev
-		return 1
-	fi
-	legacy_clean
-}
+legacy_failed() { td_failed legacy_clean; }
 legacy_done() {
 	_c=$(awk '{ print $3 }' $TD/legacy/irqs)
 	hostctl gsi "$PVIRQ_GUEST" $G pulse > /dev/null
